@@ -1,0 +1,50 @@
+# Two commands: `make run` (set up everything and serve on 127.0.0.1:8000) and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+# The PostgreSQL run of the suite; pytest-django creates and drops test_<name>.
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/lms
+
+.PHONY: install messages setup run test lint checks test-sqlite test-postgres makemessages clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+messages: install
+	$(MANAGE) compilemessages -v0 --ignore '.venv' --ignore 'node_modules'
+
+setup: install messages
+	$(MANAGE) migrate --noinput -v0
+	$(MANAGE) import_localities
+	$(MANAGE) setup_site
+	$(MANAGE) seed_demo
+
+run: setup
+	$(MANAGE) runserver 127.0.0.1:8000
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+checks: install messages
+	DJANGO_SETTINGS_MODULE=lms.settings.test $(MANAGE) check --fail-level WARNING
+	DJANGO_SETTINGS_MODULE=lms.settings.test $(MANAGE) makemigrations --check --dry-run
+
+test-sqlite: install messages
+	$(VENV)/bin/pytest -q
+
+test-postgres: install messages
+	DATABASE_URL=$(PG_TEST_URL) $(VENV)/bin/pytest -q
+
+test: lint checks test-sqlite test-postgres
+
+makemessages: install
+	$(MANAGE) makemessages -l vi -l en --ignore '.venv/*' --ignore 'tests/*' --ignore 'node_modules/*' -v0
+
+clean:
+	rm -rf $(VENV) db.sqlite3 static_collected

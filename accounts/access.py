@@ -1,0 +1,81 @@
+"""The one place that decides what part of the province a user may see and change.
+
+Every later app asks here: `scope_localities` for filtering lists, `can_see_locality`
+for a single unit, `require_locality` / `require_learner` in views (404 when it does
+not exist, 403 when it lies outside the user's scope).
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from localities.models import Locality
+
+from .models import MANAGER_ROLES, STAFF_ROLES, LearnerProfile, User
+
+_CACHE_ATTR = "_scope_cache"
+
+
+def scope_localities(user: User, roles=STAFF_ROLES) -> list[Locality]:
+    """The units a user works in through any of `roles` (cached on the user object)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cache = user.__dict__.setdefault(_CACHE_ATTR, {})
+    key = tuple(sorted(roles))
+    if key not in cache:
+        cache[key] = list(
+            Locality.objects.filter(role_assignments__user=user, role_assignments__role__in=roles).distinct()
+        )
+    return cache[key]
+
+
+def has_full_access(user: User) -> bool:
+    return bool(getattr(user, "is_superuser", False))
+
+
+def is_staff_member(user: User) -> bool:
+    return has_full_access(user) or bool(scope_localities(user))
+
+
+def is_manager(user: User) -> bool:
+    return has_full_access(user) or bool(scope_localities(user, MANAGER_ROLES))
+
+
+def can_see_locality(user: User, locality: Locality, roles=STAFF_ROLES) -> bool:
+    if has_full_access(user):
+        return True
+    return any(scope.contains(locality) for scope in scope_localities(user, roles))
+
+
+def filter_in_scope(queryset: QuerySet, user: User, path_lookup: str, roles=STAFF_ROLES) -> QuerySet:
+    """Restrict `queryset` to rows whose locality path (reached by `path_lookup`) is in scope."""
+    if has_full_access(user):
+        return queryset
+    scopes = scope_localities(user, roles)
+    if not scopes:
+        return queryset.none()
+    condition = Q()
+    for scope in scopes:
+        condition |= Q(**{f"{path_lookup}__startswith": scope.path})
+    return queryset.filter(condition)
+
+
+def require_locality(user: User, locality_id: int, roles=STAFF_ROLES) -> Locality:
+    locality = get_object_or_404(Locality, pk=locality_id)
+    if not can_see_locality(user, locality, roles):
+        raise PermissionDenied
+    return locality
+
+
+def learners_in_scope(user: User, roles=STAFF_ROLES) -> QuerySet:
+    profiles = LearnerProfile.objects.select_related("user", "commune", "commune__parent")
+    return filter_in_scope(profiles, user, "commune__path", roles)
+
+
+def require_learner(user: User, learner_id: int, roles=STAFF_ROLES) -> LearnerProfile:
+    """A learner may open only their own record; staff only learners in their scope."""
+    profile = get_object_or_404(LearnerProfile.objects.select_related("commune"), user_id=learner_id)
+    if profile.user_id == user.pk or can_see_locality(user, profile.commune, roles):
+        return profile
+    raise PermissionDenied
+

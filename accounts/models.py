@@ -1,0 +1,92 @@
+"""Users, learner profiles and role assignments with a locality scope."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from localities.models import Locality
+
+
+class TargetGroup(models.TextChoices):
+    A = "A", _("Nhóm A – Công chức văn hoá - xã hội cấp xã")
+    B = "B", _("Nhóm B – Cán bộ thông tin, tuyên truyền của tổ chức Đảng, đoàn thể")
+
+
+class Role(models.TextChoices):
+    """Staff roles, each granted for one locality. Being a learner is having a LearnerProfile."""
+
+    TRAINER = "trainer", _("Giảng viên")
+    DISTRICT_MANAGER = "district_manager", _("Quản lý cấp huyện")
+    PROVINCE_MANAGER = "province_manager", _("Quản lý cấp tỉnh")
+    ADMINISTRATOR = "administrator", _("Quản trị hệ thống")
+
+
+# Roles that work in the Wagtail admin and look at other people's records.
+STAFF_ROLES = (Role.TRAINER, Role.DISTRICT_MANAGER, Role.PROVINCE_MANAGER, Role.ADMINISTRATOR)
+MANAGER_ROLES = (Role.DISTRICT_MANAGER, Role.PROVINCE_MANAGER, Role.ADMINISTRATOR)
+
+
+class User(AbstractUser):
+    full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
+    # Commune officials often have no e-mail: the phone number is their second login name.
+    phone = models.CharField(_("số điện thoại"), max_length=15, unique=True, null=True, blank=True)
+    awaiting_approval = models.BooleanField(
+        _("chờ duyệt"), default=False,
+        help_text=_("Tài khoản tự đăng ký, chưa được quản lý duyệt"),
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("người dùng")
+        verbose_name_plural = _("người dùng")
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    def get_full_name(self):
+        return self.full_name or super().get_full_name() or self.username
+
+
+class LearnerProfile(models.Model):
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="learner_profile")
+    commune = models.ForeignKey(
+        Locality, verbose_name=_("xã, phường, thị trấn"), on_delete=models.PROTECT,
+        related_name="learners", limit_choices_to={"level": "commune"},
+    )
+    target_group = models.CharField(_("nhóm đối tượng"), max_length=1, choices=TargetGroup.choices)
+    position = models.CharField(_("chức vụ"), max_length=150, blank=True)
+    organisation = models.CharField(_("cơ quan, đơn vị"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("hồ sơ học viên")
+        verbose_name_plural = _("hồ sơ học viên")
+        indexes = [
+            # Serves "learners of group X in this commune" (bulk enrolment, reports).
+            models.Index(fields=["commune", "target_group"], name="learner_commune_group_idx"),
+        ]
+
+    def __str__(self):
+        return str(self.user)
+
+
+class RoleAssignment(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
+    locality = models.ForeignKey(
+        Locality, verbose_name=_("phạm vi"), on_delete=models.PROTECT, related_name="role_assignments",
+        help_text=_("Đơn vị hành chính mà vai trò này được xem và thay đổi dữ liệu"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("phân quyền")
+        verbose_name_plural = _("phân quyền")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "locality"], name="role_assignment_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()} – {self.locality}"

@@ -1,0 +1,104 @@
+"""Shared fixtures: the Bắc Giang units, the home page, and the personas.
+
+Personas (STYLE.md §8): in Lục Ngạn district (219) a learner, a trainer and a district
+manager; in Sơn Động (220) an outsider manager; a province manager over all of Bắc Giang.
+"""
+
+import pytest
+
+from accounts.models import Role, TargetGroup, User
+from accounts.services import LearnerData, assign_role, save_learner_profile
+from localities.management.commands.import_localities import DEFAULT_FILE
+from localities.models import Level, Locality
+from localities.services import import_units
+
+PASSWORD = "correct-horse-42"
+
+
+@pytest.fixture
+def units(db):
+    """Bắc Giang 2023: 1 province, 10 district-level units, 209 communes."""
+    if not Locality.objects.exists():
+        import_units(DEFAULT_FILE.read_bytes(), DEFAULT_FILE.name)
+    return Locality.objects
+
+
+@pytest.fixture
+def home_page(db):
+    from content.services import ensure_home_page
+
+    return ensure_home_page()
+
+
+@pytest.fixture
+def province(units):
+    return Locality.objects.get(level=Level.PROVINCE, code="24")
+
+
+@pytest.fixture
+def district(units):
+    return Locality.objects.get(level=Level.DISTRICT, code="219")  # Huyện Lục Ngạn
+
+
+@pytest.fixture
+def other_district(units):
+    return Locality.objects.get(level=Level.DISTRICT, code="220")  # Huyện Sơn Động
+
+
+@pytest.fixture
+def commune(district):
+    return district.children.order_by("code").first()
+
+
+@pytest.fixture
+def other_commune(other_district):
+    return other_district.children.order_by("code").first()
+
+
+def make_user(username, full_name="", phone=None, password=PASSWORD, **extra) -> User:
+    user = User(username=username, full_name=full_name or username, phone=phone, **extra)
+    user.set_password(password)
+    user.save()
+    return user
+
+
+def make_learner(commune, phone="0987000001", full_name="Học Viên Một", group=TargetGroup.A) -> User:
+    user = make_user(phone, full_name=full_name, phone=phone)
+    save_learner_profile(user, LearnerData(full_name, phone, commune, group))
+    return user
+
+
+def make_staff(username, role, locality) -> User:
+    user = make_user(username)
+    assign_role(user, role, locality)
+    return user
+
+
+@pytest.fixture
+def learner(commune):
+    return make_learner(commune)
+
+
+@pytest.fixture
+def outsider_learner(other_commune):
+    return make_learner(other_commune, phone="0987000009", full_name="Người Ngoài")
+
+
+@pytest.fixture
+def trainer(district):
+    return make_staff("trainer", Role.TRAINER, district)
+
+
+@pytest.fixture
+def district_manager(district):
+    return make_staff("manager", Role.DISTRICT_MANAGER, district)
+
+
+@pytest.fixture
+def outsider_manager(other_district):
+    return make_staff("outsider", Role.DISTRICT_MANAGER, other_district)
+
+
+@pytest.fixture
+def province_manager(province):
+    return make_staff("province", Role.PROVINCE_MANAGER, province)

@@ -1,0 +1,62 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from lms.settings import env
+
+ROOT = Path(__file__).resolve().parents[2]
+PROD_ENV = {
+    "DJANGO_SETTINGS_MODULE": "lms.settings.production",
+    "DJANGO_SECRET_KEY": "t3st-only-9f8e7d6c5b4a3928171605f4e3d2c1b0a9f8e7d6c5b4a39",
+    "DJANGO_ALLOWED_HOSTS": "lms.example.vn",
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/lms",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+}
+
+
+@pytest.mark.parametrize("raw", ["maybe", "2"])
+def test_bad_boolean_fails_loudly(monkeypatch, raw):
+    monkeypatch.setenv("SOME_FLAG", raw)
+    with pytest.raises(ImproperlyConfigured, match="SOME_FLAG"):
+        env.env_bool("SOME_FLAG")
+
+
+def test_bad_integer_and_short_secret_fail_loudly(monkeypatch):
+    monkeypatch.setenv("SOME_INT", "ten")
+    monkeypatch.setenv("SOME_SECRET", "short")
+    with pytest.raises(ImproperlyConfigured, match="SOME_INT"):
+        env.env_int("SOME_INT", 1)
+    with pytest.raises(ImproperlyConfigured, match="SOME_SECRET"):
+        env.env_secret("SOME_SECRET")
+
+
+def test_values_parse(monkeypatch):
+    monkeypatch.setenv("A_FLAG", "Yes")
+    monkeypatch.setenv("A_LIST", "a, b,,c")
+    assert env.env_bool("A_FLAG") is True
+    assert env.env_list("A_LIST") == ["a", "b", "c"]
+    assert env.env_int("UNSET_INT_X", 7) == 7
+
+
+def run_manage(*args, extra_env=None):
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    environment.update(extra_env or {})
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", extra_env=PROD_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "WARNING" not in result.stderr and "System check identified no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_secret():
+    environment = {k: v for k, v in PROD_ENV.items() if k != "DJANGO_SECRET_KEY"}
+    result = run_manage("check", extra_env=environment)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
