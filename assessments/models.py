@@ -1,0 +1,472 @@
+"""Question bank, quizzes and attempts.
+
+The engine knows no page tree: the courses app points at a `Quiz`, and hears about
+graded attempts through `assessments.signals.attempt_graded`.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from polymorphic.models import PolymorphicModel
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import Orderable
+
+from . import grading
+
+# Frozen answers must survive a network that drops the last request: accept a save or a
+# submit this long after the deadline.
+DEADLINE_GRACE_SECONDS = 30
+MAX_ANSWER_FILE_BYTES = 20 * 1024 * 1024
+
+
+class Topic(models.Model):
+    """A bank of questions on one subject; quizzes draw random questions per topic."""
+
+    name = models.CharField(_("tên chủ đề"), max_length=200, unique=True)
+    description = models.TextField(_("mô tả"), blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("description")]
+
+    class Meta:
+        verbose_name = _("chủ đề câu hỏi")
+        verbose_name_plural = _("chủ đề câu hỏi")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Difficulty(models.TextChoices):
+    EASY = "easy", _("Dễ")
+    MEDIUM = "medium", _("Trung bình")
+    HARD = "hard", _("Khó")
+
+
+class QuestionTag(TaggedItemBase):
+    content_object = ParentalKey("assessments.Question", on_delete=models.CASCADE,
+                                 related_name="tagged_items")
+
+
+class Question(ClusterableModel, PolymorphicModel):
+    """Common part of every question; each subclass knows how to read and grade a response."""
+
+    topic = models.ForeignKey(Topic, verbose_name=_("chủ đề"), on_delete=models.PROTECT,
+                              related_name="questions")
+    text = models.TextField(_("nội dung câu hỏi"))
+    explanation = models.TextField(_("giải thích"), blank=True,
+                                   help_text=_("Hiện cho học viên sau khi trả lời, theo chính sách xem lại"))
+    points = models.DecimalField(_("điểm"), max_digits=6, decimal_places=2, default=1,
+                                 validators=[MinValueValidator(0)])
+    difficulty = models.CharField(_("độ khó"), max_length=10, choices=Difficulty.choices,
+                                  default=Difficulty.MEDIUM)
+    tags = ClusterTaggableManager(through=QuestionTag, blank=True, verbose_name=_("thẻ"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Set by subclasses.
+    uses_choices = False
+    needs_marking = False
+    kind_label = ""
+
+    common_panels = [
+        FieldPanel("topic"), FieldPanel("text"),
+        FieldRowPanel([FieldPanel("points"), FieldPanel("difficulty")]),
+        FieldPanel("tags"), FieldPanel("explanation"),
+    ]
+
+    class Meta:
+        verbose_name = _("câu hỏi")
+        verbose_name_plural = _("câu hỏi")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.text[:80]
+
+    def read_response(self, values: list[str], upload, choice_ids: list[int]) -> dict:
+        """Turn posted values into the stored response; raise grading.InvalidResponse if malformed."""
+        raise NotImplementedError
+
+    def score_fraction(self, response: dict, choices) -> "grading.Fraction | None":
+        """Share of the points earned (0..1), or None when a trainer must mark it."""
+        raise NotImplementedError
+
+
+class Choice(Orderable):
+    """An option of a choice question, or an item of an ordering question (sort_order = correct order)."""
+
+    question = ParentalKey(Question, on_delete=models.CASCADE, related_name="choices")
+    text = models.CharField(_("nội dung"), max_length=500)
+    is_correct = models.BooleanField(_("đúng"), default=False)
+
+    panels = [FieldPanel("text"), FieldPanel("is_correct")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("phương án")
+        verbose_name_plural = _("phương án")
+
+    def __str__(self):
+        return self.text
+
+
+class SingleChoiceQuestion(Question):
+    uses_choices = True
+    kind_label = _("Một lựa chọn")
+    panels = Question.common_panels + [InlinePanel("choices", label=_("Phương án"), min_num=2)]
+
+    class Meta:
+        verbose_name = _("câu hỏi một lựa chọn")
+        verbose_name_plural = _("câu hỏi một lựa chọn")
+
+    def read_response(self, values, upload, choice_ids):
+        return {"choices": grading.read_choice_ids(values, choice_ids, at_most=1)}
+
+    def score_fraction(self, response, choices):
+        correct = {c.pk for c in choices if c.is_correct}
+        return grading.score_single(correct, response.get("choices", []))
+
+
+class MultipleChoiceRule(models.TextChoices):
+    ALL_OR_NOTHING = "all", _("Đúng hết mới có điểm")
+    PARTIAL = "partial", _("Điểm từng phần: mỗi phương án đúng được chọn cộng, mỗi phương án sai bị chọn trừ "
+                           "(không dưới 0)")
+
+
+class MultipleChoiceQuestion(Question):
+    uses_choices = True
+    kind_label = _("Nhiều lựa chọn")
+    scoring_rule = models.CharField(_("cách tính điểm"), max_length=10, choices=MultipleChoiceRule.choices,
+                                    default=MultipleChoiceRule.PARTIAL)
+    panels = Question.common_panels + [
+        FieldPanel("scoring_rule"), InlinePanel("choices", label=_("Phương án"), min_num=2),
+    ]
+
+    class Meta:
+        verbose_name = _("câu hỏi nhiều lựa chọn")
+        verbose_name_plural = _("câu hỏi nhiều lựa chọn")
+
+    def read_response(self, values, upload, choice_ids):
+        return {"choices": grading.read_choice_ids(values, choice_ids)}
+
+    def score_fraction(self, response, choices):
+        correct = {c.pk for c in choices if c.is_correct}
+        wrong = {c.pk for c in choices if not c.is_correct}
+        partial = self.scoring_rule == MultipleChoiceRule.PARTIAL
+        return grading.score_multiple(correct, wrong, response.get("choices", []), partial=partial)
+
+
+class TrueFalseQuestion(Question):
+    kind_label = _("Đúng / Sai")
+    correct_answer = models.BooleanField(_("khẳng định này đúng"), default=True)
+    panels = Question.common_panels + [FieldPanel("correct_answer")]
+
+    class Meta:
+        verbose_name = _("câu hỏi đúng/sai")
+        verbose_name_plural = _("câu hỏi đúng/sai")
+
+    def read_response(self, values, upload, choice_ids):
+        return {"value": grading.read_boolean(values)}
+
+    def score_fraction(self, response, choices):
+        return grading.score_true_false(self.correct_answer, response.get("value"))
+
+
+class ShortAnswerQuestion(Question):
+    kind_label = _("Trả lời ngắn")
+    accepted_answers = models.TextField(_("các đáp án được chấp nhận"), help_text=_("Mỗi dòng một đáp án"))
+    ignore_case = models.BooleanField(_("không phân biệt chữ hoa, chữ thường"), default=True)
+    ignore_diacritics = models.BooleanField(_("không phân biệt dấu tiếng Việt"), default=False)
+    panels = Question.common_panels + [
+        FieldPanel("accepted_answers"),
+        FieldRowPanel([FieldPanel("ignore_case"), FieldPanel("ignore_diacritics")]),
+    ]
+
+    class Meta:
+        verbose_name = _("câu hỏi trả lời ngắn")
+        verbose_name_plural = _("câu hỏi trả lời ngắn")
+
+    def accepted_list(self) -> list[str]:
+        return [line.strip() for line in self.accepted_answers.splitlines() if line.strip()]
+
+    def read_response(self, values, upload, choice_ids):
+        return {"text": grading.read_text(values, max_length=500)}
+
+    def score_fraction(self, response, choices):
+        return grading.score_short_answer(response.get("text", ""), self.accepted_list(),
+                                          ignore_case=self.ignore_case,
+                                          ignore_diacritics=self.ignore_diacritics)
+
+
+class OrderingQuestion(Question):
+    uses_choices = True
+    kind_label = _("Sắp xếp thứ tự")
+    partial_credit = models.BooleanField(
+        _("điểm từng phần"), default=False,
+        help_text=_("Bật: điểm theo tỉ lệ mục đặt đúng vị trí. Tắt: phải đúng toàn bộ thứ tự"),
+    )
+    panels = Question.common_panels + [
+        FieldPanel("partial_credit"),
+        InlinePanel("choices", label=_("Các mục, theo thứ tự đúng"), min_num=2),
+    ]
+
+    class Meta:
+        verbose_name = _("câu hỏi sắp xếp")
+        verbose_name_plural = _("câu hỏi sắp xếp")
+
+    def read_response(self, values, upload, choice_ids):
+        return {"order": grading.read_ranking(values, choice_ids)}
+
+    def score_fraction(self, response, choices):
+        correct = [c.pk for c in sorted(choices, key=lambda c: (c.sort_order or 0, c.pk))]
+        return grading.score_ordering(correct, response.get("order", []), partial=self.partial_credit)
+
+
+class EssayQuestion(Question):
+    needs_marking = True
+    kind_label = _("Tự luận")
+    rubric = models.TextField(_("hướng dẫn chấm"), blank=True)
+    panels = Question.common_panels + [FieldPanel("rubric")]
+
+    class Meta:
+        verbose_name = _("câu hỏi tự luận")
+        verbose_name_plural = _("câu hỏi tự luận")
+
+    def read_response(self, values, upload, choice_ids):
+        return {"text": grading.read_text(values, max_length=20000)}
+
+    def score_fraction(self, response, choices):
+        return None if response.get("text") else grading.ZERO
+
+
+class FileAnswerQuestion(Question):
+    """A product the learner made (a radio news item, a bulletin page), marked against a rubric."""
+
+    needs_marking = True
+    kind_label = _("Nộp tệp (âm thanh, ảnh, PDF)")
+    rubric = models.TextField(_("tiêu chí chấm"), help_text=_("Mỗi dòng một tiêu chí và số điểm tối đa"))
+    accept_audio = models.BooleanField(_("nhận tệp âm thanh"), default=True)
+    accept_image = models.BooleanField(_("nhận tệp ảnh"), default=True)
+    accept_pdf = models.BooleanField(_("nhận tệp PDF"), default=True)
+    panels = Question.common_panels + [
+        FieldPanel("rubric"),
+        FieldRowPanel([FieldPanel("accept_audio"), FieldPanel("accept_image"), FieldPanel("accept_pdf")]),
+    ]
+
+    class Meta:
+        verbose_name = _("câu hỏi nộp tệp")
+        verbose_name_plural = _("câu hỏi nộp tệp")
+
+    def accepted_kinds(self) -> set[str]:
+        kinds = {"audio": self.accept_audio, "image": self.accept_image, "pdf": self.accept_pdf}
+        return {kind for kind, on in kinds.items() if on}
+
+    def read_response(self, values, upload, choice_ids):
+        return {"file": grading.check_upload(upload, self.accepted_kinds(), MAX_ANSWER_FILE_BYTES)}
+
+    def score_fraction(self, response, choices):
+        return None if response.get("file") else grading.ZERO
+
+
+QUESTION_TYPES = [SingleChoiceQuestion, MultipleChoiceQuestion, TrueFalseQuestion, ShortAnswerQuestion,
+                  OrderingQuestion, EssayQuestion, FileAnswerQuestion]
+
+
+class GradingMethod(models.TextChoices):
+    HIGHEST = "highest", _("Lần cao nhất")
+    LAST = "last", _("Lần cuối cùng")
+
+
+class ReviewPolicy(models.TextChoices):
+    NEVER = "never", _("Chỉ xem điểm, không xem đáp án")
+    AFTER_SUBMIT = "after_submit", _("Xem đáp án và giải thích ngay sau khi nộp")
+    AFTER_PASS = "after_pass", _("Xem đáp án khi đã đạt")
+    AFTER_CLOSE = "after_close", _("Xem đáp án sau khi bài kiểm tra đóng")
+
+
+class Quiz(ClusterableModel):
+    title = models.CharField(_("tên bài kiểm tra"), max_length=255)
+    description = models.TextField(_("hướng dẫn"), blank=True)
+    shuffle_questions = models.BooleanField(_("đảo thứ tự câu hỏi"), default=True)
+    shuffle_choices = models.BooleanField(_("đảo thứ tự phương án"), default=True)
+    time_limit_minutes = models.PositiveIntegerField(_("thời gian làm bài (phút)"), null=True, blank=True,
+                                                     help_text=_("Để trống: không giới hạn"))
+    attempts_allowed = models.PositiveIntegerField(_("số lần làm tối đa"), null=True, blank=True,
+                                                   validators=[MinValueValidator(1)],
+                                                   help_text=_("Để trống: không giới hạn"))
+    pass_mark = models.DecimalField(_("điểm đạt (%)"), max_digits=5, decimal_places=2, default=50,
+                                    validators=[MinValueValidator(0), MaxValueValidator(100)])
+    grading_method = models.CharField(_("cách tính điểm"), max_length=10, choices=GradingMethod.choices,
+                                      default=GradingMethod.HIGHEST)
+    review_policy = models.CharField(_("xem lại đáp án"), max_length=15, choices=ReviewPolicy.choices,
+                                     default=ReviewPolicy.AFTER_SUBMIT)
+    available_from = models.DateTimeField(_("mở từ"), null=True, blank=True)
+    available_until = models.DateTimeField(_("đóng lúc"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    panels = [
+        FieldPanel("title"), FieldPanel("description"),
+        MultiFieldPanel([
+            FieldRowPanel([FieldPanel("time_limit_minutes"), FieldPanel("attempts_allowed")]),
+            FieldRowPanel([FieldPanel("pass_mark"), FieldPanel("grading_method")]),
+            FieldPanel("review_policy"),
+            FieldRowPanel([FieldPanel("shuffle_questions"), FieldPanel("shuffle_choices")]),
+            FieldRowPanel([FieldPanel("available_from"), FieldPanel("available_until")]),
+        ], heading=_("Cài đặt")),
+        InlinePanel("fixed_questions", label=_("Câu hỏi cố định")),
+        InlinePanel("draws", label=_("Câu hỏi ngẫu nhiên theo chủ đề")),
+    ]
+
+    class Meta:
+        verbose_name = _("bài kiểm tra")
+        verbose_name_plural = _("bài kiểm tra")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(available_until__isnull=True) | Q(available_from__isnull=True)
+                | Q(available_until__gt=models.F("available_from")),
+                name="quiz_window_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("assessments:start", args=[self.pk])
+
+
+class QuizQuestion(Orderable):
+    quiz = ParentalKey(Quiz, on_delete=models.CASCADE, related_name="fixed_questions")
+    question = models.ForeignKey(Question, verbose_name=_("câu hỏi"), on_delete=models.PROTECT,
+                                 related_name="+")
+
+    panels = [FieldPanel("question")]
+
+    class Meta(Orderable.Meta):
+        constraints = [models.UniqueConstraint(fields=["quiz", "question"], name="quiz_question_once")]
+
+
+class QuizDraw(Orderable):
+    """Draw `count` random questions from a topic for each attempt."""
+
+    quiz = ParentalKey(Quiz, on_delete=models.CASCADE, related_name="draws")
+    topic = models.ForeignKey(Topic, verbose_name=_("chủ đề"), on_delete=models.PROTECT, related_name="+")
+    count = models.PositiveSmallIntegerField(_("số câu"), validators=[MinValueValidator(1)])
+
+    panels = [FieldRowPanel([FieldPanel("topic"), FieldPanel("count")])]
+
+    class Meta(Orderable.Meta):
+        constraints = [models.UniqueConstraint(fields=["quiz", "topic"], name="quiz_draw_topic_once")]
+
+
+class AttemptState(models.TextChoices):
+    IN_PROGRESS = "in_progress", _("Đang làm")
+    AWAITING_MARKING = "awaiting_marking", _("Chờ chấm")
+    GRADED = "graded", _("Đã có điểm")
+
+
+class Attempt(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="quiz_attempts")
+    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts")
+    number = models.PositiveSmallIntegerField(_("lần làm"))
+    state = models.CharField(_("trạng thái"), max_length=20, choices=AttemptState.choices,
+                             default=AttemptState.IN_PROGRESS)
+    # The learner's commune when the attempt started: reports and marking scope use it even
+    # after the learner moves or the unit is merged.
+    commune = models.ForeignKey("localities.Locality", null=True, on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField(_("bắt đầu"))
+    deadline = models.DateTimeField(_("hạn nộp"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True)
+    closed_automatically = models.BooleanField(_("tự động đóng khi hết giờ"), default=False)
+    graded_at = models.DateTimeField(null=True, blank=True)
+    score = models.DecimalField(_("điểm"), max_digits=8, decimal_places=2, null=True, blank=True)
+    max_score = models.DecimalField(_("điểm tối đa"), max_digits=8, decimal_places=2, default=0)
+    percent = models.DecimalField(_("tỉ lệ (%)"), max_digits=5, decimal_places=2, null=True, blank=True)
+    passed = models.BooleanField(_("đạt"), null=True)
+
+    class Meta:
+        verbose_name = _("lượt làm bài")
+        verbose_name_plural = _("lượt làm bài")
+        constraints = [
+            # Closes the race of two "start" clicks against the attempt limit.
+            models.UniqueConstraint(fields=["user", "quiz", "number"], name="attempt_unique_number"),
+            models.UniqueConstraint(fields=["user", "quiz"], condition=Q(state="in_progress"),
+                                    name="attempt_one_open_per_learner"),
+        ]
+        indexes = [
+            # Serves close_overdue_attempts: open attempts past their deadline.
+            models.Index(fields=["state", "deadline"], name="attempt_state_deadline_idx"),
+            # Serves passed_quiz_ids / best_scores: a learner's graded attempts per quiz.
+            models.Index(fields=["user", "quiz", "state"], name="attempt_user_quiz_state_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.quiz} – {self.user} #{self.number}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == AttemptState.IN_PROGRESS
+
+
+class AttemptQuestion(models.Model):
+    """One question as drawn for an attempt, frozen with its position and choice order."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="questions")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField()
+    choice_order = models.JSONField(default=list)
+    max_points = models.DecimalField(max_digits=6, decimal_places=2)
+
+    class Meta:
+        ordering = ["attempt", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "position"], name="attempt_question_position"),
+            models.UniqueConstraint(fields=["attempt", "question"], name="attempt_question_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.attempt_id}/{self.position}"
+
+
+def answer_upload_to(instance, filename):
+    return f"quiz-answers/{instance.attempt_question.attempt_id}/{filename}"
+
+
+class Answer(models.Model):
+    attempt_question = models.OneToOneField(AttemptQuestion, on_delete=models.CASCADE, related_name="answer")
+    response = models.JSONField(default=dict)
+    file = models.FileField(upload_to=answer_upload_to, blank=True, max_length=255)
+    saved_at = models.DateTimeField(auto_now=True)
+    score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    feedback = models.TextField(_("nhận xét"), blank=True)
+    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    marked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.attempt_question_id}"
+
+
+class GradeAudit(models.Model):
+    """Every change to a submitted attempt's score after its first grade."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.PROTECT, related_name="audits")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    reason = models.CharField(max_length=255)
+    old_score = models.DecimalField(max_digits=8, decimal_places=2, null=True)
+    new_score = models.DecimalField(max_digits=8, decimal_places=2, null=True)
+    old_passed = models.BooleanField(null=True)
+    new_passed = models.BooleanField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.attempt_id}: {self.old_score} → {self.new_score}"

@@ -1,0 +1,37 @@
+"""Domain errors of the quiz engine; views turn them into translated messages and 4xx answers."""
+
+
+class AssessmentError(Exception):
+    """Base class: the message is already translated for the user."""
+
+
+class InvalidResponse(AssessmentError):
+    """A posted answer that does not fit its question (unknown choice, bad file...)."""
+
+
+class QuestionNotInAttempt(AssessmentError):
+    pass
+
+
+class AttemptClosed(AssessmentError):
+    """The attempt is submitted or past its deadline: nothing more can change."""
+
+
+class AttemptLimitReached(AssessmentError):
+    pass
+
+
+class QuizNotAvailable(AssessmentError):
+    pass
+
+
+class EmptyQuiz(AssessmentError):
+    pass
+
+
+class InvalidMark(AssessmentError):
+    pass
+
+
+class OutOfScope(AssessmentError):
+    pass

@@ -1,0 +1,129 @@
+"""Pure scorers and response readers, one per question type (property-tested with Hypothesis).
+
+Scorers return the share of the question's points earned as an exact Fraction in [0, 1].
+"""
+
+import unicodedata
+from fractions import Fraction
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+from .exceptions import InvalidResponse
+
+ZERO = Fraction(0)
+ONE = Fraction(1)
+
+FILE_KINDS = {
+    "audio": {".mp3", ".m4a", ".ogg", ".wav", ".aac", ".amr", ".3gp"},
+    "image": {".jpg", ".jpeg", ".png", ".webp"},
+    "pdf": {".pdf"},
+}
+
+
+def score_single(correct: set[int], selected: list[int]) -> Fraction:
+    return ONE if len(selected) == 1 and selected[0] in correct else ZERO
+
+
+def score_multiple(correct: set[int], wrong: set[int], selected: list[int], partial: bool) -> Fraction:
+    """All-or-nothing, or partial: +1/k per correct option chosen, -1/k per wrong one, floored at 0."""
+    chosen = set(selected)
+    if not partial:
+        return ONE if chosen == correct else ZERO
+    if not correct:
+        return ONE if not chosen else ZERO
+    earned = Fraction(len(chosen & correct) - len(chosen & wrong), len(correct))
+    return max(ZERO, earned)
+
+
+def score_true_false(correct: bool, given) -> Fraction:
+    return ONE if given is not None and given == correct else ZERO
+
+
+def fold_text(text: str, ignore_case: bool, ignore_diacritics: bool) -> str:
+    """Normalise spacing, and optionally case and Vietnamese diacritics (đ → d included)."""
+    text = " ".join(unicodedata.normalize("NFC", text).split())
+    if ignore_diacritics:
+        text = text.replace("đ", "d").replace("Đ", "D")
+        decomposed = unicodedata.normalize("NFD", text)
+        text = unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+    return text.casefold() if ignore_case else text
+
+
+def score_short_answer(text: str, accepted: list[str], ignore_case: bool,
+                       ignore_diacritics: bool) -> Fraction:
+    given = fold_text(text, ignore_case, ignore_diacritics)
+    if not given:
+        return ZERO
+    return ONE if any(fold_text(a, ignore_case, ignore_diacritics) == given for a in accepted) else ZERO
+
+
+def score_ordering(correct: list[int], given: list[int], partial: bool) -> Fraction:
+    if not correct or len(given) != len(correct):
+        return ZERO
+    in_place = sum(1 for expected, actual in zip(correct, given, strict=True) if expected == actual)
+    if partial:
+        return Fraction(in_place, len(correct))
+    return ONE if in_place == len(correct) else ZERO
+
+
+# Readers: turn posted strings into a stored response, refusing anything that does not fit.
+
+def read_choice_ids(values: list[str], allowed: list[int], at_most: int | None = None) -> list[int]:
+    try:
+        chosen = sorted({int(v) for v in values if v != ""})
+    except ValueError as exc:
+        raise InvalidResponse(_("Phương án không hợp lệ.")) from exc
+    if any(c not in allowed for c in chosen):
+        raise InvalidResponse(_("Phương án không thuộc câu hỏi này."))
+    if at_most is not None and len(chosen) > at_most:
+        raise InvalidResponse(_("Chỉ được chọn một phương án."))
+    return chosen
+
+
+def read_boolean(values: list[str]):
+    value = values[-1] if values else ""
+    if value in ("", None):
+        return None
+    if value not in ("true", "false"):
+        raise InvalidResponse(_("Câu trả lời Đúng/Sai không hợp lệ."))
+    return value == "true"
+
+
+def read_text(values: list[str], max_length: int) -> str:
+    text = (values[-1] if values else "").strip()
+    if len(text) > max_length:
+        raise InvalidResponse(_("Câu trả lời dài quá %(limit)s ký tự.") % {"limit": max_length})
+    return text
+
+
+def read_ranking(values: list[str], allowed: list[int]) -> list[int]:
+    """Positions posted per item (`<choice id>:<rank>`), or an ordered list of ids."""
+    try:
+        pairs = [v.split(":", 1) for v in values if v]
+        if pairs and all(len(p) == 2 for p in pairs):
+            ranked = sorted((int(rank), int(cid)) for cid, rank in pairs)
+            order = [cid for _rank, cid in ranked]
+        else:
+            order = [int(v) for v in values if v]
+    except ValueError as exc:
+        raise InvalidResponse(_("Thứ tự không hợp lệ.")) from exc
+    if order and sorted(order) != sorted(allowed):
+        raise InvalidResponse(_("Thứ tự phải gồm đúng các mục của câu hỏi."))
+    return order
+
+
+def file_kind(filename: str) -> str | None:
+    suffix = Path(filename).suffix.lower()
+    return next((kind for kind, suffixes in FILE_KINDS.items() if suffix in suffixes), None)
+
+
+def check_upload(upload, kinds: set[str], max_bytes: int) -> str:
+    """Validate an uploaded file; the file itself is stored by the service."""
+    if upload is None:
+        return ""
+    if file_kind(upload.name) not in kinds:
+        raise InvalidResponse(_("Loại tệp không được nhận cho câu hỏi này."))
+    if upload.size > max_bytes:
+        raise InvalidResponse(_("Tệp lớn quá %(mb)s MB.") % {"mb": max_bytes // (1024 * 1024)})
+    return upload.name
