@@ -1,0 +1,24 @@
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from accounts import access
+
+from .urls_press import urlpatterns as press_urlpatterns
+
+
+@hooks.register("register_admin_urls")
+def register_press_report_urls():
+    return [path("reports/press/", include((press_urlpatterns, "press_report")))]
+
+
+class ManagerMenuItem(MenuItem):
+    def is_shown(self, request):
+        return access.is_manager(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_press_report_menu_item():
+    return ManagerMenuItem(_("Báo cáo tác phẩm báo chí"), reverse("press_report:report"),
+                           icon_name="table", order=920)
