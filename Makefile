@@ -23,6 +23,7 @@ setup: install messages
 	$(MANAGE) migrate --noinput -v0
 	$(MANAGE) import_localities
 	$(MANAGE) setup_site
+	$(MANAGE) load_curriculum
 	$(MANAGE) seed_demo
 
 run: setup

@@ -16,8 +16,11 @@ from .exceptions import OutOfScope
 from .models import LearnerProfile, Role, RoleAssignment, TargetGroup, User
 from .phone import is_valid_phone, normalize_phone
 
+# Wagtail permissions hang on groups. Trainers get two groups because a district trainer may
+# only add local lessons, while a province trainer edits and publishes the whole curriculum.
+PROVINCE_TRAINERS_GROUP = "Giảng viên cấp tỉnh"
+DISTRICT_TRAINERS_GROUP = "Giảng viên cấp huyện"
 STAFF_GROUP_NAMES = {
-    Role.TRAINER: "Giảng viên",
     Role.DISTRICT_MANAGER: "Quản lý cấp huyện",
     Role.PROVINCE_MANAGER: "Quản lý cấp tỉnh",
     Role.ADMINISTRATOR: "Quản trị hệ thống",
@@ -62,14 +65,20 @@ def approve_learner(manager: User, learner: User) -> bool:
 @transaction.atomic
 def assign_role(user: User, role: str, locality: Locality) -> RoleAssignment:
     assignment, _created = RoleAssignment.objects.get_or_create(user=user, role=role, locality=locality)
-    user.groups.add(staff_group(role))
+    user.groups.add(staff_group(role, locality))
     user.__dict__.pop(access._CACHE_ATTR, None)
     return assignment
 
 
-def staff_group(role: str) -> Group:
+def group_name(role: str, locality: Locality) -> str:
+    if role == Role.TRAINER:
+        return PROVINCE_TRAINERS_GROUP if locality.level == Level.PROVINCE else DISTRICT_TRAINERS_GROUP
+    return STAFF_GROUP_NAMES[role]
+
+
+def staff_group(role: str, locality: Locality) -> Group:
     """The Django group that lets this role into the Wagtail admin."""
-    group, _created = Group.objects.get_or_create(name=STAFF_GROUP_NAMES[role])
+    group, _created = Group.objects.get_or_create(name=group_name(role, locality))
     group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin",
                                                  codename="access_admin"))
     return group

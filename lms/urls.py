@@ -9,6 +9,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
+    path("learning/", include("courses.urls")),
 ]
 
 if settings.DEBUG:
@@ -16,5 +17,6 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+urlpatterns += [path("", include("content.urls"))]
 # Wagtail's page tree serves everything else; keep it last.
 urlpatterns += [path("", include(wagtail_urls))]

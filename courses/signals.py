@@ -1,0 +1,6 @@
+from django.dispatch import Signal
+
+# Sent on commit when a learner completes a program for the first time: kwargs user_id, program_id.
+program_completed = Signal()
+# Sent on commit whenever a learner's progress or completion changed: kwargs user_id, program_id.
+progress_changed = Signal()

@@ -1,0 +1,45 @@
+from django import template
+from django.core.cache import cache
+from django.template.defaultfilters import filesizeformat
+
+register = template.Library()
+
+
+@register.filter
+def file_size(document) -> str:
+    """A document's size for the "before you download" hint, e.g. "2,4 MB"."""
+    try:
+        size = document.file_size or document.file.size
+    except (OSError, ValueError):
+        return ""
+    return filesizeformat(size)
+
+
+@register.simple_tag
+def audio_duration(value) -> str:
+    """The trainer's "m:ss", or the length read from the file once and cached."""
+    if value.get("duration"):
+        return value["duration"]
+    document = value.get("file")
+    if document is None:
+        return ""
+    key = f"audio-duration:{document.pk}:{document.file_hash or document.file.name}"
+    duration = cache.get(key)
+    if duration is None:
+        duration = _read_duration(document)
+        cache.set(key, duration, 60 * 60 * 24)
+    return duration
+
+
+def _read_duration(document) -> str:
+    import mutagen
+
+    try:
+        with document.file.open("rb") as handle:
+            media = mutagen.File(handle)
+    except (OSError, mutagen.MutagenError):
+        return ""
+    if media is None or not getattr(media.info, "length", None):
+        return ""
+    minutes, seconds = divmod(round(media.info.length), 60)
+    return f"{minutes}:{seconds:02d}"
