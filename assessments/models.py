@@ -70,7 +70,8 @@ class Question(ClusterableModel, PolymorphicModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # Set by subclasses.
+    # Set by subclasses: the input the quiz page shows, and whether a trainer marks it.
+    widget = ""
     uses_choices = False
     needs_marking = False
     kind_label = ""
@@ -117,6 +118,7 @@ class Choice(Orderable):
 
 class SingleChoiceQuestion(Question):
     uses_choices = True
+    widget = "single"
     kind_label = _("Một lựa chọn")
     panels = Question.common_panels + [InlinePanel("choices", label=_("Phương án"), min_num=2)]
 
@@ -140,6 +142,7 @@ class MultipleChoiceRule(models.TextChoices):
 
 class MultipleChoiceQuestion(Question):
     uses_choices = True
+    widget = "multiple"
     kind_label = _("Nhiều lựa chọn")
     scoring_rule = models.CharField(_("cách tính điểm"), max_length=10, choices=MultipleChoiceRule.choices,
                                     default=MultipleChoiceRule.PARTIAL)
@@ -162,6 +165,7 @@ class MultipleChoiceQuestion(Question):
 
 
 class TrueFalseQuestion(Question):
+    widget = "true_false"
     kind_label = _("Đúng / Sai")
     correct_answer = models.BooleanField(_("khẳng định này đúng"), default=True)
     panels = Question.common_panels + [FieldPanel("correct_answer")]
@@ -178,6 +182,7 @@ class TrueFalseQuestion(Question):
 
 
 class ShortAnswerQuestion(Question):
+    widget = "text"
     kind_label = _("Trả lời ngắn")
     accepted_answers = models.TextField(_("các đáp án được chấp nhận"), help_text=_("Mỗi dòng một đáp án"))
     ignore_case = models.BooleanField(_("không phân biệt chữ hoa, chữ thường"), default=True)
@@ -205,6 +210,7 @@ class ShortAnswerQuestion(Question):
 
 class OrderingQuestion(Question):
     uses_choices = True
+    widget = "ordering"
     kind_label = _("Sắp xếp thứ tự")
     partial_credit = models.BooleanField(
         _("điểm từng phần"), default=False,
@@ -228,6 +234,7 @@ class OrderingQuestion(Question):
 
 
 class EssayQuestion(Question):
+    widget = "textarea"
     needs_marking = True
     kind_label = _("Tự luận")
     rubric = models.TextField(_("hướng dẫn chấm"), blank=True)
@@ -247,6 +254,7 @@ class EssayQuestion(Question):
 class FileAnswerQuestion(Question):
     """A product the learner made (a radio news item, a bulletin page), marked against a rubric."""
 
+    widget = "file"
     needs_marking = True
     kind_label = _("Nộp tệp (âm thanh, ảnh, PDF)")
     rubric = models.TextField(_("tiêu chí chấm"), help_text=_("Mỗi dòng một tiêu chí và số điểm tối đa"))

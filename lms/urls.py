@@ -18,5 +18,6 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include("content.urls"))]
+urlpatterns += [path("quizzes/", include("assessments.urls"))]
 # Wagtail's page tree serves everything else; keep it last.
 urlpatterns += [path("", include(wagtail_urls))]

@@ -1,0 +1,47 @@
+import re
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from .exceptions import InvalidResponse
+from .services import PostedAnswer
+
+
+def posted_answers(post, files) -> list[PostedAnswer]:
+    """The answers a quiz form (or one autosave) carries: `question` lists the ids shown, `q<id>` the values."""
+    ids = post.getlist("question")
+    if not ids or any(not re.fullmatch(r"\d{1,12}", value) for value in ids):
+        raise InvalidResponse(_("Không có câu trả lời hợp lệ."))
+    return [PostedAnswer(int(qid), post.getlist(f"q{qid}"), files.get(f"q{qid}")) for qid in dict.fromkeys(ids)]
+
+
+class MarkForm(forms.Form):
+    points = forms.DecimalField(label=_("Điểm"), min_value=Decimal(0), decimal_places=2, max_digits=6)
+    feedback = forms.CharField(label=_("Nhận xét"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+    def __init__(self, *args, max_points: Decimal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["points"].max_value = max_points
+        self.fields["points"].validators.append(forms.DecimalField(max_value=max_points).validators[-1])
+        self.fields["points"].widget.attrs.update({"max": max_points, "step": "0.25"})
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Tệp câu hỏi (.xlsx theo mẫu, hoặc .gift / .txt định dạng GIFT)"))
+    topic = forms.CharField(label=_("Chủ đề mặc định cho tệp GIFT"), max_length=200, required=False,
+                            help_text=_("Dùng khi tệp GIFT không có dòng $CATEGORY"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".gift", ".txt")):
+            raise forms.ValidationError(_("Chỉ nhận tệp .xlsx, .gift hoặc .txt."))
+        if upload.size > settings.IMPORT_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("Tệp quá lớn (tối đa %(size)s MB).") % {
+                "size": settings.IMPORT_MAX_UPLOAD_BYTES // (1024 * 1024)})
+        return upload
+
+
+class RegradeForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do chấm lại"), max_length=255)

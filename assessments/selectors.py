@@ -1,0 +1,213 @@
+"""Read queries for quiz pages, the marking queue, exports and other apps (courses, reports).
+
+Each function runs a fixed number of queries whatever the number of questions or attempts.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Exists, Max, OuterRef, Q, Subquery
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import access
+
+from .exceptions import OutOfScope
+from .models import (
+    QUESTION_TYPES,
+    Answer,
+    Attempt,
+    AttemptQuestion,
+    AttemptState,
+    Choice,
+    GradingMethod,
+    Question,
+    Quiz,
+    ReviewPolicy,
+)
+
+# Reverse one-to-one names from the Question base to each subclass table: selecting them all
+# in one join gives every question's specific type without a query per type.
+_LINKS = [model._meta.model_name for model in QUESTION_TYPES]
+
+
+def _specific(question: Question) -> Question:
+    for link in _LINKS:
+        try:
+            return getattr(question, link)
+        except ObjectDoesNotExist:
+            continue
+    return question
+
+
+def _choices_by_question(question_ids) -> dict[int, list[Choice]]:
+    grouped: dict[int, list[Choice]] = {}
+    for choice in Choice.objects.filter(question_id__in=question_ids).order_by("sort_order", "pk"):
+        grouped.setdefault(choice.question_id, []).append(choice)
+    return grouped
+
+
+def specific_questions(ids: Iterable[int]) -> tuple[dict[int, Question], dict[int, list[Choice]]]:
+    """Questions by id as their own type, and their choices in authored order (two queries)."""
+    ids = list(ids)
+    base = Question.objects.non_polymorphic().select_related(*_LINKS).filter(pk__in=ids)
+    return {q.pk: _specific(q) for q in base}, _choices_by_question(ids)
+
+
+@dataclass
+class Item:
+    """One question of an attempt, as the learner sees it."""
+
+    attempt_question: AttemptQuestion
+    question: Question
+    choices: list[Choice]
+    answer: Answer | None
+
+    @property
+    def chosen_ids(self) -> list[int]:
+        response = self.answer.response if self.answer else {}
+        return response.get("choices") or response.get("order") or []
+
+    @property
+    def response(self) -> dict:
+        return self.answer.response if self.answer else {}
+
+    @property
+    def ordering_rows(self) -> list[tuple[Choice, int]]:
+        """Items with the rank to preselect: the saved order, else the drawn order."""
+        rank = {cid: i for i, cid in enumerate(self.chosen_ids, start=1)}
+        return [(choice, rank.get(choice.pk, i)) for i, choice in enumerate(self.choices, start=1)]
+
+    @property
+    def ranks(self) -> range:
+        return range(1, len(self.choices) + 1)
+
+    @property
+    def correct_order(self) -> list[Choice]:
+        return sorted(self.choices, key=lambda c: (c.sort_order or 0, c.pk))
+
+    @property
+    def answered_order(self) -> list[Choice]:
+        by_id = {c.pk: c for c in self.choices}
+        return [by_id[cid] for cid in self.response.get("order", []) if cid in by_id]
+
+
+def attempt_items(attempt: Attempt, question_ids: Iterable[int] | None = None) -> list[Item]:
+    """The frozen questions of an attempt with choices in drawn order and saved answers (two queries)."""
+    aqs = (AttemptQuestion.objects.filter(attempt_id=attempt.pk).order_by("position")
+           .select_related("answer", "question", *[f"question__{link}" for link in _LINKS]))
+    if question_ids is not None:
+        aqs = aqs.filter(question_id__in=list(question_ids))
+    aqs = list(aqs)
+    choices = _choices_by_question([aq.question_id for aq in aqs])
+    items = []
+    for aq in aqs:
+        by_id = {c.pk: c for c in choices.get(aq.question_id, [])}
+        ordered = [by_id[cid] for cid in aq.choice_order if cid in by_id]
+        items.append(Item(aq, _specific(aq.question), ordered, getattr(aq, "answer", None)))
+    return items
+
+
+def attempt_for_learner(user, attempt_id: int) -> Attempt:
+    """A learner reaches only their own attempts: anyone else's is a 404."""
+    return get_object_or_404(Attempt.objects.select_related("quiz"), pk=attempt_id, user_id=user.pk)
+
+
+def learner_attempts(user, quiz: Quiz) -> list[Attempt]:
+    return list(Attempt.objects.filter(user_id=user.pk, quiz=quiz).order_by("number"))
+
+
+def can_review(attempt: Attempt, now=None) -> bool:
+    """Whether the learner may see correct answers and explanations, per the quiz's policy."""
+    quiz, now = attempt.quiz, now or timezone.now()
+    if attempt.state == AttemptState.IN_PROGRESS or quiz.review_policy == ReviewPolicy.NEVER:
+        return False
+    if quiz.review_policy == ReviewPolicy.AFTER_PASS:
+        return bool(attempt.passed)
+    if quiz.review_policy == ReviewPolicy.AFTER_CLOSE:
+        return quiz.available_until is not None and now >= quiz.available_until
+    return True
+
+
+# For courses and reports ------------------------------------------------------------------
+
+def _last_graded(user_id: int):
+    return (Attempt.objects.filter(user_id=user_id, quiz=OuterRef("pk"), state=AttemptState.GRADED)
+            .order_by("-submitted_at", "-pk"))
+
+
+def passed_quiz_ids(user_id: int, quiz_ids: Iterable[int]) -> set[int]:
+    """Quizzes among `quiz_ids` the user has passed: any graded attempt for "highest", the last for "last"."""
+    any_passed = Exists(Attempt.objects.filter(user_id=user_id, quiz=OuterRef("pk"),
+                                               state=AttemptState.GRADED, passed=True))
+    last_passed = Subquery(_last_graded(user_id).values("passed")[:1])
+    return set(Quiz.objects.filter(pk__in=list(quiz_ids))
+               .annotate(any_passed=any_passed, last_passed=last_passed)
+               .filter(Q(grading_method=GradingMethod.HIGHEST, any_passed=True)
+                       | Q(grading_method=GradingMethod.LAST, last_passed=True))
+               .values_list("pk", flat=True))
+
+
+def best_scores(user_id: int, quiz_ids: Iterable[int]) -> dict[int, Decimal]:
+    """The percentage that counts per quiz (highest, or last by the quiz's grading method); graded only."""
+    highest = Subquery(Attempt.objects.filter(user_id=user_id, quiz=OuterRef("pk"), state=AttemptState.GRADED)
+                       .values("quiz").annotate(best=Max("percent")).values("best")[:1])
+    last = Subquery(_last_graded(user_id).values("percent")[:1])
+    rows = (Quiz.objects.filter(pk__in=list(quiz_ids)).annotate(highest=highest, last=last)
+            .values_list("pk", "grading_method", "highest", "last"))
+    result = {}
+    for pk, method, high, final in rows:
+        value = final if method == GradingMethod.LAST else high
+        if value is not None:
+            result[pk] = value
+    return result
+
+
+# For trainers -----------------------------------------------------------------------------
+
+_MARKING_RELATED = ["attempt_question__question", "attempt_question__attempt__user",
+                    "attempt_question__attempt__quiz", "attempt_question__attempt__commune"]
+
+
+def marking_queue(user):
+    """Essay and file answers waiting for a mark, in attempts from the trainer's communes."""
+    answers = (Answer.objects.filter(score__isnull=True,
+                                     attempt_question__attempt__state=AttemptState.AWAITING_MARKING)
+               .select_related(*_MARKING_RELATED).order_by("attempt_question__attempt__submitted_at", "pk"))
+    return access.filter_in_scope(answers, user, "attempt_question__attempt__commune__path")
+
+
+def answer_for_marker(user, answer_id: int) -> Answer:
+    answer = get_object_or_404(Answer.objects.select_related(*_MARKING_RELATED), pk=answer_id)
+    commune = answer.attempt_question.attempt.commune
+    if not access.has_full_access(user) and (commune is None or not access.can_see_locality(user, commune)):
+        raise OutOfScope(_("Bài làm này không thuộc địa bàn của bạn."))
+    return answer
+
+
+def quiz_results(user, quiz: Quiz) -> list[dict]:
+    """One row per learner in the user's scope: attempts, counting percentage, passed (one query)."""
+    attempts = access.filter_in_scope(
+        Attempt.objects.filter(quiz=quiz).exclude(state=AttemptState.IN_PROGRESS)
+        .select_related("user", "commune", "commune__parent").order_by("user_id", "number"),
+        user, "commune__path")
+    rows: dict[int, dict] = {}
+    for attempt in attempts:
+        row = rows.setdefault(attempt.user_id, {"user": attempt.user, "commune": attempt.commune,
+                                                "attempts": 0, "percent": None, "passed": False,
+                                                "awaiting": False})
+        row["attempts"] += 1
+        row["commune"] = attempt.commune
+        if attempt.state == AttemptState.AWAITING_MARKING:
+            row["awaiting"] = True
+            continue
+        if quiz.grading_method == GradingMethod.LAST or row["percent"] is None or attempt.percent > row["percent"]:
+            row["percent"] = attempt.percent
+            row["passed"] = bool(attempt.passed) if quiz.grading_method == GradingMethod.LAST else (
+                row["passed"] or bool(attempt.passed))
+        else:
+            row["passed"] = row["passed"] or bool(attempt.passed)
+    return list(rows.values())

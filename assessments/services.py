@@ -1,0 +1,368 @@
+"""Every change to attempts, answers, marks and the question bank goes through one function here."""
+
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import LearnerProfile
+
+from . import selectors
+from .exceptions import (
+    AttemptClosed,
+    AttemptLimitReached,
+    EmptyQuiz,
+    InvalidMark,
+    QuestionNotInAttempt,
+    QuizNotAvailable,
+)
+from .models import (
+    DEADLINE_GRACE_SECONDS,
+    Answer,
+    Attempt,
+    AttemptQuestion,
+    AttemptState,
+    Choice,
+    EssayQuestion,
+    FileAnswerQuestion,
+    GradeAudit,
+    MultipleChoiceQuestion,
+    MultipleChoiceRule,
+    OrderingQuestion,
+    Question,
+    Quiz,
+    QuizDraw,
+    QuizQuestion,
+    ShortAnswerQuestion,
+    SingleChoiceQuestion,
+    Topic,
+    TrueFalseQuestion,
+)
+from .signals import attempt_graded
+
+GRACE = timedelta(seconds=DEADLINE_GRACE_SECONDS)
+CENT = Decimal("0.01")
+_random = random.SystemRandom()  # learners must not predict the draw
+
+
+def _points(fraction, max_points: Decimal) -> Decimal:
+    return (Decimal(fraction.numerator) * max_points / Decimal(fraction.denominator)).quantize(
+        CENT, rounding=ROUND_HALF_UP)
+
+
+def _announce(attempt_id: int) -> None:
+    def send():
+        attempt_graded.send(sender=Attempt, attempt=Attempt.objects.get(pk=attempt_id))
+    transaction.on_commit(send)
+
+
+# Starting ---------------------------------------------------------------------------------
+
+def start_attempt(user, quiz: Quiz, now=None) -> Attempt:
+    """Resume the learner's open attempt, or draw and freeze a new one within the limits."""
+    now = now or timezone.now()
+    open_attempt = Attempt.objects.filter(user=user, quiz=quiz, state=AttemptState.IN_PROGRESS).first()
+    if open_attempt and not is_overdue(open_attempt, now):
+        return open_attempt
+    if open_attempt:
+        submit_attempt(open_attempt, now=now, automatic=True)
+    _check_window(quiz, now)
+    used = Attempt.objects.filter(user=user, quiz=quiz).count()
+    if quiz.attempts_allowed and used >= quiz.attempts_allowed:
+        raise AttemptLimitReached(_("Bạn đã dùng hết %(count)s lần làm bài.") % {"count": quiz.attempts_allowed})
+    drawn = _draw(quiz)
+    if not drawn:
+        raise EmptyQuiz(_("Bài kiểm tra chưa có câu hỏi."))
+    try:
+        with transaction.atomic():
+            return _create_attempt(user, quiz, used + 1, drawn, now)
+    except IntegrityError:
+        # A parallel start took this number: resume what it opened, or the limit is reached.
+        winner = Attempt.objects.filter(user=user, quiz=quiz, state=AttemptState.IN_PROGRESS).first()
+        if winner:
+            return winner
+        raise AttemptLimitReached(_("Bạn đã dùng hết số lần làm bài.")) from None
+
+
+def _check_window(quiz: Quiz, now) -> None:
+    if quiz.available_from and now < quiz.available_from:
+        raise QuizNotAvailable(_("Bài kiểm tra chưa mở."))
+    if quiz.available_until and now >= quiz.available_until:
+        raise QuizNotAvailable(_("Bài kiểm tra đã đóng."))
+
+
+def _draw(quiz: Quiz) -> list[tuple[Question, list[int]]]:
+    """Fixed questions, then N random ones per topic; returns (question, choice order) pairs."""
+    fixed = list(QuizQuestion.objects.filter(quiz=quiz).order_by("sort_order", "pk")
+                 .values_list("question_id", flat=True))
+    draws = {d.topic_id: d.count for d in QuizDraw.objects.filter(quiz=quiz)}
+    pool: dict[int, list[int]] = {}
+    if draws:
+        for qid, topic_id in (Question.objects.non_polymorphic().filter(topic_id__in=draws)
+                              .exclude(pk__in=fixed).values_list("pk", "topic_id")):
+            pool.setdefault(topic_id, []).append(qid)
+    ids = fixed + [qid for topic_id, count in draws.items()
+                   for qid in _random.sample(pool.get(topic_id, []), min(count, len(pool.get(topic_id, []))))]
+    if quiz.shuffle_questions:
+        _random.shuffle(ids)
+    questions, choices = selectors.specific_questions(ids)
+    return [(questions[qid], _choice_order(quiz, questions[qid], choices.get(qid, []))) for qid in ids]
+
+
+def _choice_order(quiz: Quiz, question: Question, choices) -> list[int]:
+    order = [c.pk for c in choices]
+    # Ordering items are stored in the right order: showing them unshuffled gives the answer away.
+    if quiz.shuffle_choices or isinstance(question, OrderingQuestion):
+        _random.shuffle(order)
+    return order
+
+
+def _create_attempt(user, quiz, number, drawn, now) -> Attempt:
+    deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
+    if quiz.available_until and (deadline is None or deadline > quiz.available_until):
+        deadline = quiz.available_until
+    commune_id = LearnerProfile.objects.filter(user=user).values_list("commune_id", flat=True).first()
+    attempt = Attempt.objects.create(
+        user=user, quiz=quiz, number=number, started_at=now, deadline=deadline, commune_id=commune_id,
+        max_score=sum((q.points for q, _order in drawn), Decimal(0)),
+    )
+    AttemptQuestion.objects.bulk_create([
+        AttemptQuestion(attempt=attempt, question=question, position=position, choice_order=order,
+                        max_points=question.points)
+        for position, (question, order) in enumerate(drawn, start=1)
+    ])
+    return attempt
+
+
+def is_overdue(attempt: Attempt, now=None) -> bool:
+    now = now or timezone.now()
+    return attempt.deadline is not None and now > attempt.deadline + GRACE
+
+
+# Answering --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PostedAnswer:
+    question_id: int
+    values: list[str]
+    upload: object = None
+
+
+@transaction.atomic
+def save_answers(attempt: Attempt, posted: list[PostedAnswer], now=None) -> int:
+    """Validate every posted answer, then upsert them all; nothing is written if one is bad."""
+    now = now or timezone.now()
+    attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)  # serialises with submit
+    _ensure_open(attempt, now)
+    items = selectors.attempt_items(attempt, [p.question_id for p in posted])
+    by_question = {item.question.pk: item for item in items}
+    answers = []
+    for entry in posted:
+        item = by_question.get(entry.question_id)
+        if item is None:
+            raise QuestionNotInAttempt(_("Câu hỏi không thuộc bài làm này."))
+        response = item.question.read_response(entry.values, entry.upload, item.attempt_question.choice_order)
+        if isinstance(item.question, FileAnswerQuestion) and entry.upload is None:
+            continue  # a form posted without a new file keeps the file already sent
+        answers.append((item, response, entry.upload))
+    _upsert_answers(attempt, answers, now)
+    return len(answers)
+
+
+def _ensure_open(attempt: Attempt, now) -> None:
+    if attempt.state != AttemptState.IN_PROGRESS:
+        raise AttemptClosed(_("Bài làm đã nộp, không thể sửa."))
+    if is_overdue(attempt, now):
+        raise AttemptClosed(_("Đã hết giờ làm bài."))
+
+
+def _upsert_answers(attempt, answers, now) -> None:
+    rows = []
+    for item, response, upload in answers:
+        file_name = ""
+        if upload is not None:
+            file_name = default_storage.save(f"quiz-answers/{attempt.pk}/{upload.name}", upload)
+            response = {"file": file_name}
+        rows.append(Answer(attempt_question=item.attempt_question, response=response, file=file_name,
+                           saved_at=now))
+    if rows:
+        Answer.objects.bulk_create(rows, update_conflicts=True, unique_fields=["attempt_question"],
+                                   update_fields=["response", "file", "saved_at"])
+
+
+# Submitting and grading -------------------------------------------------------------------
+
+def submit_attempt(attempt: Attempt, now=None, automatic: bool = False) -> bool:
+    """Close the attempt with what was saved and grade it; True only for the call that closed it."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        # The conditional update is the lock: a second submit (another tab) waits, then finds
+        # the state changed and updates nothing.
+        won = Attempt.objects.filter(pk=attempt.pk, state=AttemptState.IN_PROGRESS).update(
+            state=AttemptState.AWAITING_MARKING, submitted_at=now, closed_automatically=automatic)
+        if not won:
+            return False
+        _grade(Attempt.objects.select_related("quiz").get(pk=attempt.pk), now)
+    return True
+
+
+def _grade(attempt: Attempt, now) -> None:
+    items = selectors.attempt_items(attempt)
+    answers, new_answers = [], []
+    for item in items:
+        answer = item.answer or Answer(attempt_question=item.attempt_question, response={}, saved_at=now)
+        fraction = item.question.score_fraction(answer.response, item.choices)
+        answer.score = None if fraction is None else _points(fraction, item.attempt_question.max_points)
+        (answers if answer.pk else new_answers).append(answer)
+    Answer.objects.bulk_update(answers, ["score"])
+    Answer.objects.bulk_create(new_answers)
+    if any(a.score is None for a in answers):
+        return  # essays or files wait in the marking queue
+    _finalise(attempt, sum((a.score for a in answers + new_answers), Decimal(0)), now)
+
+
+def _finalise(attempt: Attempt, score: Decimal, now) -> None:
+    attempt.score = score
+    attempt.percent = _percent(score, attempt.max_score)
+    attempt.passed = attempt.percent >= attempt.quiz.pass_mark
+    attempt.state = AttemptState.GRADED
+    attempt.graded_at = now
+    attempt.save(update_fields=["score", "percent", "passed", "state", "graded_at"])
+    _announce(attempt.pk)
+
+
+def _percent(score: Decimal, max_score: Decimal) -> Decimal:
+    if not max_score:
+        return Decimal(100)
+    return (score * 100 / max_score).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def close_overdue_attempts(now=None, limit: int = 500) -> int:
+    """Submit open attempts past deadline and grace with what they saved (the periodic task)."""
+    now = now or timezone.now()
+    ids = list(Attempt.objects.filter(state=AttemptState.IN_PROGRESS, deadline__lt=now - GRACE)
+               .order_by("deadline").values_list("pk", flat=True)[:limit])
+    return sum(submit_attempt(Attempt(pk=pk), now=now, automatic=True) for pk in ids)
+
+
+# Marking ----------------------------------------------------------------------------------
+
+@transaction.atomic
+def mark_answer(marker, answer_id: int, points: Decimal, feedback: str = "", now=None) -> Answer:
+    """A trainer in scope marks an essay or file answer; the last mark grades the attempt."""
+    now = now or timezone.now()
+    answer = selectors.answer_for_marker(marker, answer_id)  # 404 / OutOfScope
+    attempt = Attempt.objects.select_for_update().select_related("quiz").get(pk=answer.attempt_question.attempt_id)
+    if attempt.state != AttemptState.AWAITING_MARKING or answer.score is not None:
+        raise InvalidMark(_("Câu trả lời này đã được chấm."))
+    max_points = answer.attempt_question.max_points
+    if points is None or not (0 <= points <= max_points):
+        raise InvalidMark(_("Điểm phải từ 0 đến %(max)s.") % {"max": max_points})
+    Answer.objects.filter(pk=answer.pk).update(score=points, feedback=feedback, marked_by=marker, marked_at=now)
+    answers = Answer.objects.filter(attempt_question__attempt=attempt)
+    if not answers.filter(score__isnull=True).exists():
+        _finalise(attempt, answers.aggregate(total=Sum("score"))["total"] or Decimal(0), now)
+    answer.refresh_from_db()
+    return answer
+
+
+# Regrading --------------------------------------------------------------------------------
+
+@transaction.atomic
+def regrade_question(question_id: int, changed_by, reason: str, now=None) -> int:
+    """Rescore a fixed question in every submitted attempt; audit and announce changed grades."""
+    now = now or timezone.now()
+    questions, choices = selectors.specific_questions([question_id])
+    question = questions[question_id]
+    if question.needs_marking:
+        raise InvalidMark(_("Câu hỏi chấm tay không chấm lại tự động được."))
+    attempt_ids = list(Attempt.objects.select_for_update()
+                       .filter(questions__question_id=question_id, state__in=[AttemptState.GRADED,
+                                                                               AttemptState.AWAITING_MARKING])
+                       .values_list("pk", flat=True))
+    aqs = list(AttemptQuestion.objects.filter(attempt_id__in=attempt_ids, question_id=question_id)
+               .select_related("answer"))
+    answers = []
+    for aq in aqs:
+        aq.max_points = question.points
+        answer = getattr(aq, "answer", None) or Answer(attempt_question=aq, response={}, saved_at=now)
+        answer.score = _points(question.score_fraction(answer.response, choices.get(question_id, [])),
+                               question.points)
+        answers.append(answer)
+    AttemptQuestion.objects.bulk_update(aqs, ["max_points"])
+    Answer.objects.bulk_create([a for a in answers if a.pk is None])
+    Answer.objects.bulk_update([a for a in answers if a.pk], ["score"])
+    return _retotal(attempt_ids, changed_by, reason, now)
+
+
+def _retotal(attempt_ids, changed_by, reason, now) -> int:
+    totals = {row["attempt_id"]: row for row in AttemptQuestion.objects.filter(attempt_id__in=attempt_ids)
+              .values("attempt_id").annotate(max=Sum("max_points"), score=Sum("answer__score"))}
+    changed, audits = [], []
+    for attempt in Attempt.objects.filter(pk__in=attempt_ids).select_related("quiz"):
+        attempt.max_score = totals[attempt.pk]["max"]
+        if attempt.state != AttemptState.GRADED:
+            changed.append(attempt)  # totals follow when the last mark is given
+            continue
+        old_score, old_passed = attempt.score, attempt.passed
+        attempt.score = totals[attempt.pk]["score"] or Decimal(0)
+        attempt.percent = _percent(attempt.score, attempt.max_score)
+        attempt.passed = attempt.percent >= attempt.quiz.pass_mark
+        changed.append(attempt)
+        if (old_score, old_passed) != (attempt.score, attempt.passed):
+            audits.append(GradeAudit(attempt=attempt, changed_by=changed_by, reason=reason,
+                                     old_score=old_score, new_score=attempt.score,
+                                     old_passed=old_passed, new_passed=attempt.passed))
+    Attempt.objects.bulk_update(changed, ["max_score", "score", "percent", "passed"])
+    GradeAudit.objects.bulk_create(audits)
+    for audit in audits:
+        _announce(audit.attempt_id)
+    return len(audits)
+
+
+# Importing --------------------------------------------------------------------------------
+
+def _kind_models() -> dict:
+    from . import importing
+    return {importing.SINGLE: SingleChoiceQuestion, importing.MULTIPLE: MultipleChoiceQuestion,
+            importing.TRUE_FALSE: TrueFalseQuestion, importing.SHORT: ShortAnswerQuestion,
+            importing.ORDERING: OrderingQuestion, importing.ESSAY: EssayQuestion,
+            importing.FILE: FileAnswerQuestion}
+
+
+@transaction.atomic
+def import_questions(specs) -> list[Question]:
+    """Write already-validated specs (see importing.py): all of them or, on any error, none."""
+    models_by_kind = _kind_models()
+    topics = {name: Topic.objects.get_or_create(name=name)[0] for name in {s.topic for s in specs}}
+    created, choices = [], []
+    for spec in specs:
+        question = models_by_kind[spec.kind](
+            topic=topics[spec.topic], text=spec.text, points=spec.points, difficulty=spec.difficulty,
+            explanation=spec.explanation, **_type_fields(spec))
+        question.tags.add(*spec.tags)  # kept in memory by the cluster until save
+        question.save()
+        choices += [Choice(question=question, text=text, is_correct=correct, sort_order=i)
+                    for i, (text, correct) in enumerate(spec.choices)]
+        created.append(question)
+    Choice.objects.bulk_create(choices)
+    return created
+
+
+def _type_fields(spec) -> dict:
+    from . import importing
+    if spec.kind == importing.TRUE_FALSE:
+        return {"correct_answer": spec.correct_answer}
+    if spec.kind == importing.SHORT:
+        return {"accepted_answers": "\n".join(spec.accepted)}
+    if spec.kind in (importing.ESSAY, importing.FILE):
+        return {"rubric": spec.rubric}
+    if spec.kind == importing.MULTIPLE:
+        return {"scoring_rule": MultipleChoiceRule.PARTIAL}
+    return {}

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "assessments"
+
+urlpatterns = [
+    path("<int:pk>/", views.start_page, name="start"),
+    path("<int:pk>/start/", views.start, name="begin"),
+    path("attempts/<int:attempt_id>/", views.attempt_page, name="attempt"),
+    path("attempts/<int:attempt_id>/save/", views.save, name="save"),
+    path("attempts/<int:attempt_id>/review/", views.review, name="review"),
+    path("attempts/<int:attempt_id>/submit/", views.submit, name="submit"),
+    path("attempts/<int:attempt_id>/result/", views.result, name="result"),
+]

@@ -1,0 +1,113 @@
+"""Learner pages: start, the single-page quiz with autosave, review before submit, results."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from . import forms, selectors, services
+from .exceptions import AssessmentError, AttemptClosed
+from .models import Quiz
+
+
+@login_required
+def start_page(request, pk):
+    quiz = get_object_or_404(Quiz, pk=pk)
+    attempts = selectors.learner_attempts(request.user, quiz)
+    used = len(attempts)
+    left = None if not quiz.attempts_allowed else max(quiz.attempts_allowed - used, 0)
+    open_attempt = next((a for a in attempts if a.is_open), None)
+    return render(request, "assessments/start.html", {
+        "quiz": quiz, "attempts": attempts, "attempts_left": left, "open_attempt": open_attempt,
+    })
+
+
+@require_POST
+@login_required
+def start(request, pk):
+    quiz = get_object_or_404(Quiz, pk=pk)
+    try:
+        attempt = services.start_attempt(request.user, quiz)
+    except AssessmentError as error:
+        messages.error(request, str(error))
+        return redirect(quiz.get_absolute_url())
+    return redirect("assessments:attempt", attempt_id=attempt.pk)
+
+
+@login_required
+def attempt_page(request, attempt_id):
+    attempt = selectors.attempt_for_learner(request.user, attempt_id)
+    if not attempt.is_open:
+        return redirect("assessments:result", attempt_id=attempt.pk)
+    return _render_attempt(request, attempt)
+
+
+def _render_attempt(request, attempt, error=None, status=200):
+    return render(request, "assessments/attempt.html", {
+        "attempt": attempt, "quiz": attempt.quiz, "items": selectors.attempt_items(attempt),
+        "overdue": services.is_overdue(attempt), "error": error,
+    }, status=status)
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@require_POST
+@login_required
+def save(request, attempt_id):
+    attempt = selectors.attempt_for_learner(request.user, attempt_id)
+    try:
+        saved = services.save_answers(attempt, forms.posted_answers(request.POST, request.FILES))
+    except AttemptClosed as error:
+        return _refused(request, attempt, error, status=409)
+    except AssessmentError as error:  # tampered ids, a choice of another question, a bad file
+        return _refused(request, attempt, error, status=400)
+    if _wants_json(request):
+        return JsonResponse({"saved": saved, "at": timezone.localtime().strftime("%H:%M:%S")})
+    if "review" in request.POST:
+        return redirect("assessments:review", attempt_id=attempt.pk)
+    return redirect("assessments:attempt", attempt_id=attempt.pk)
+
+
+def _refused(request, attempt, error, status):
+    if _wants_json(request):
+        return JsonResponse({"error": str(error)}, status=status)
+    if status == 409:
+        messages.error(request, str(error))
+        return redirect("assessments:review", attempt_id=attempt.pk)
+    return _render_attempt(request, attempt, error=str(error), status=status)
+
+
+@login_required
+def review(request, attempt_id):
+    attempt = selectors.attempt_for_learner(request.user, attempt_id)
+    if not attempt.is_open:
+        return redirect("assessments:result", attempt_id=attempt.pk)
+    items = selectors.attempt_items(attempt)
+    return render(request, "assessments/review.html", {
+        "attempt": attempt, "quiz": attempt.quiz, "items": items, "overdue": services.is_overdue(attempt),
+        "unanswered": sum(1 for item in items if not item.answer),
+    })
+
+
+@require_POST
+@login_required
+def submit(request, attempt_id):
+    attempt = selectors.attempt_for_learner(request.user, attempt_id)
+    services.submit_attempt(attempt)  # a second submit (another tab) changes nothing
+    return redirect("assessments:result", attempt_id=attempt.pk)
+
+
+@login_required
+def result(request, attempt_id):
+    attempt = selectors.attempt_for_learner(request.user, attempt_id)
+    if attempt.is_open:
+        return redirect("assessments:attempt", attempt_id=attempt.pk)
+    show_answers = selectors.can_review(attempt)
+    return render(request, "assessments/result.html", {
+        "attempt": attempt, "quiz": attempt.quiz, "show_answers": show_answers,
+        "items": selectors.attempt_items(attempt) if show_answers else [],
+    })
