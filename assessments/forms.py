@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from .exceptions import InvalidResponse
@@ -24,7 +25,7 @@ class MarkForm(forms.Form):
     def __init__(self, *args, max_points: Decimal, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["points"].max_value = max_points
-        self.fields["points"].validators.append(forms.DecimalField(max_value=max_points).validators[-1])
+        self.fields["points"].validators.append(MaxValueValidator(max_points))
         self.fields["points"].widget.attrs.update({"max": max_points, "step": "0.25"})
 
 

@@ -283,3 +283,20 @@ def _read_gift_choices(spec: QuestionSpec, entries) -> None:
             raise ValueError(_("câu một lựa chọn phải có đúng một đáp án đúng (=)"))
     if not any(correct for _text, correct in spec.choices):
         raise ValueError(_("không có phương án đúng"))
+
+
+def template_workbook() -> bytes:
+    """The XLSX template trainers download: the columns and one example per question type."""
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Câu hỏi")
+    sheet.append(TEMPLATE_COLUMNS)
+    for example in TEMPLATE_EXAMPLES:
+        sheet.append(example)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

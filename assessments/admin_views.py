@@ -1,0 +1,126 @@
+"""Wagtail admin views for trainers: type picker, marking queue, import, results export, regrade."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts import access
+from lms.access_views import forbidden_as_403
+from lms.tabular import ImportRejected
+
+from . import exports, forms, importing, selectors, services
+from .exceptions import AssessmentError, InvalidMark, OutOfScope
+from .models import QUESTION_TYPES, Question, Quiz
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _require_staff(user):
+    if not access.is_staff_member(user):
+        raise PermissionDenied
+
+
+@forbidden_as_403
+def question_type_picker(request):
+    _require_staff(request.user)
+    kinds = [(model.kind_label, reverse(f"wagtailsnippets_assessments_{model._meta.model_name}:add"))
+             for model in QUESTION_TYPES]
+    return render(request, "assessments/admin/type_picker.html", {"kinds": kinds})
+
+
+@forbidden_as_403
+def marking_queue(request):
+    _require_staff(request.user)
+    return render(request, "assessments/admin/marking_queue.html",
+                  {"answers": selectors.marking_queue(request.user)[:200]})
+
+
+@forbidden_as_403
+def mark(request, answer_id):
+    _require_staff(request.user)
+    try:
+        answer = selectors.answer_for_marker(request.user, answer_id)
+    except OutOfScope as error:
+        raise PermissionDenied(str(error)) from error
+    aq = answer.attempt_question
+    form = forms.MarkForm(request.POST or None, max_points=aq.max_points)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mark_answer(request.user, answer.pk, form.cleaned_data["points"], form.cleaned_data["feedback"])
+        except InvalidMark as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Đã chấm điểm."))
+            return redirect("assessments_admin:marking")
+    question = selectors.specific_questions([aq.question_id])[0][aq.question_id]
+    return render(request, "assessments/admin/mark.html",
+                  {"answer": answer, "question": question, "form": form}, status=400 if form.errors else 200)
+
+
+@forbidden_as_403
+def import_questions(request):
+    _require_staff(request.user)
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    context = {"form": form, "columns": importing.TEMPLATE_COLUMNS}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            specs = _parse(upload, form.cleaned_data["topic"])
+            context["created"] = services.import_questions(specs)
+        except ImportRejected as rejected:
+            context["errors"] = rejected.errors
+    return render(request, "assessments/admin/import.html", context)
+
+
+def _parse(upload, default_topic):
+    data = upload.read()
+    if upload.name.lower().endswith(".xlsx"):
+        return importing.parse_table(data, upload.name)
+    return importing.parse_gift(data, default_topic or _("Chưa phân loại"))
+
+
+@forbidden_as_403
+def import_template(request):
+    _require_staff(request.user)
+    response = HttpResponse(importing.template_workbook(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-cau-hoi.xlsx"'
+    return response
+
+
+@forbidden_as_403
+def results_index(request):
+    _require_staff(request.user)
+    return render(request, "assessments/admin/results_index.html",
+                  {"quizzes": Quiz.objects.order_by("-created_at")[:200]})
+
+
+@forbidden_as_403
+def export_results(request, quiz_id):
+    _require_staff(request.user)
+    quiz = get_object_or_404(Quiz, pk=quiz_id)
+    response = HttpResponse(exports.results_workbook(request.user, quiz), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="ket-qua-{quiz.pk}.xlsx"'
+    return response
+
+
+@forbidden_as_403
+def regrade(request, question_id):
+    _require_staff(request.user)
+    question = get_object_or_404(Question.objects.non_polymorphic(), pk=question_id)
+    form = forms.RegradeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        return _do_regrade(request, question, form.cleaned_data["reason"])
+    return render(request, "assessments/admin/regrade.html", {"question": question, "form": form})
+
+
+def _do_regrade(request, question, reason):
+    try:
+        changed = services.regrade_question(question.pk, request.user, reason)
+    except AssessmentError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Đã chấm lại; %(count)s lượt làm bài thay đổi điểm.") % {"count": changed})
+    return redirect("assessments_admin:regrade", question_id=question.pk)
