@@ -1,3 +1,12 @@
+from .classes import (
+    DEFAULT_MAX_CLASS_DAYS,
+    Attendance,
+    AttendanceMethod,
+    ClassSession,
+    Participant,
+    ParticipantSource,
+    TrainingClass,
+)
 from .pages import CompletionRule, LessonPage, ModulePage, ProgramIndexPage, ProgramPage, TargetGroups
 from .records import (
     Enrolment,
@@ -10,6 +19,8 @@ from .records import (
 )
 
 __all__ = [
+    "DEFAULT_MAX_CLASS_DAYS", "Attendance", "AttendanceMethod", "ClassSession", "Participant",
+    "ParticipantSource", "TrainingClass",
     "CompletionRule", "Enrolment", "EnrolmentSource", "LessonPage", "LessonProgress", "ModuleCompletion",
     "ModulePage", "ProgramCompletion", "ProgramIndexPage", "ProgramPage", "ProgressEvent", "ProgressStatus",
     "TargetGroups",
