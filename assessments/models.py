@@ -420,6 +420,15 @@ class Attempt(models.Model):
     def is_open(self) -> bool:
         return self.state == AttemptState.IN_PROGRESS
 
+    def delete(self, *args, **kwargs):
+        # Submitted attempts are records of assessment: never deleted (PROTECT guards the bulk paths).
+        submitted = Attempt.objects.filter(pk=self.pk).exclude(state=AttemptState.IN_PROGRESS).exists()
+        if submitted or self.state != AttemptState.IN_PROGRESS:
+            from .exceptions import AttemptClosed
+
+            raise AttemptClosed(_("Bài làm đã nộp không được xoá."))
+        return super().delete(*args, **kwargs)
+
 
 class AttemptQuestion(models.Model):
     """One question as drawn for an attempt, frozen with its position and choice order."""
