@@ -29,9 +29,9 @@ from .models import Material, PressWork
 class ScopedStaffPolicy(BasePermissionPolicy):
     """Any staff member may work on the model; each record only within their locality scope."""
 
-    def __init__(self, model, path_lookup):
+    def __init__(self, model, locality_field):
         super().__init__(model)
-        self.path_lookup = path_lookup
+        self.locality_field = locality_field
 
     def user_has_permission(self, user, action):
         return access.is_staff_member(user)
@@ -44,7 +44,8 @@ class ScopedStaffPolicy(BasePermissionPolicy):
         return get_user_model().objects.filter(staff, is_active=True).distinct()
 
     def user_has_permission_for_instance(self, user, action, instance):
-        return self.scoped(user).filter(pk=instance.pk).exists()
+        # The scope is cached on the user and the locality is select_related: no query per row.
+        return access.can_see_locality(user, getattr(instance, self.locality_field))
 
     def user_has_any_permission_for_instance(self, user, actions, instance):
         return self.user_has_permission_for_instance(user, None, instance)
@@ -53,7 +54,7 @@ class ScopedStaffPolicy(BasePermissionPolicy):
         return self.scoped(user)
 
     def scoped(self, user):
-        return access.filter_in_scope(self.model._default_manager.all(), user, self.path_lookup)
+        return access.filter_in_scope(self.model._default_manager.all(), user, f"{self.locality_field}__path")
 
 
 class ScopedIndexMixin:
@@ -113,8 +114,8 @@ def scoped_views(model_name, save, delete, related):
     })
 
 
-press_work_policy = ScopedStaffPolicy(PressWork, "district__path")
-material_policy = ScopedStaffPolicy(Material, "locality__path")
+press_work_policy = ScopedStaffPolicy(PressWork, "district")
+material_policy = ScopedStaffPolicy(Material, "locality")
 
 
 class PressWorkViewSet(scoped_views("PressWork", services.save_press_work, services.delete_press_work,

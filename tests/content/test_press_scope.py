@@ -113,3 +113,29 @@ def test_service_refuses_broadcast_out_of_scope(outsider_manager, district):
     with pytest.raises(OutOfScope):
         services.record_broadcast(outsider_manager, work, date=day(2024), channel="website", locality=district)
     assert not work.broadcasts.exists()
+
+
+@pytest.mark.django_db
+def test_work_file_with_lying_extension_is_refused_and_nothing_saved(client, district_manager, district):
+    from tests.reports.builders import EXE_BYTES, upload
+
+    client.force_login(district_manager)
+    data = _form_data(district, **{"files-TOTAL_FORMS": 1, "files-0-caption": "Bản tin",
+                                   "files-0-file": upload("ban-tin.mp3", EXE_BYTES), "files-0-ORDER": 1})
+    response = client.post(reverse("press_works:add"), data)
+    assert response.status_code == 200
+    assert "không khớp" in response.content.decode()
+    assert not PressWork.objects.exists()
+
+
+@pytest.mark.django_db
+def test_work_file_audio_is_accepted_under_a_generated_name(client, district_manager, district):
+    from tests.reports.builders import MP3_BYTES, upload
+
+    client.force_login(district_manager)
+    data = _form_data(district, **{"files-TOTAL_FORMS": 1, "files-0-caption": "Bản tin",
+                                   "files-0-file": upload("Bản tin số 1.mp3", MP3_BYTES), "files-0-ORDER": 1})
+    assert client.post(reverse("press_works:add"), data).status_code == 302
+    stored = PressWork.objects.get().files.get()
+    assert stored.file.name.startswith("content/works/") and stored.file.name.endswith(".mp3")
+    assert (stored.original_name, stored.media_kind, stored.size) == ("Bản tin số 1.mp3", "audio", len(MP3_BYTES))
