@@ -1,0 +1,133 @@
+"""XLSX template and GIFT imports: all or nothing, every bad row reported with its number."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from assessments import importing, services
+from assessments.models import (
+    Choice,
+    MultipleChoiceQuestion,
+    OrderingQuestion,
+    Question,
+    ShortAnswerQuestion,
+    SingleChoiceQuestion,
+    TrueFalseQuestion,
+)
+from lms.tabular import ImportRejected
+
+
+def _xlsx(rows) -> bytes:
+    workbook = Workbook()
+    workbook.active.append(importing.TEMPLATE_COLUMNS)
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_template_examples_import_every_type(db):
+    specs = importing.parse_table(importing.template_workbook(), "mau.xlsx")
+    created = services.import_questions(specs)
+    assert {type(q).__name__ for q in created} == {
+        "SingleChoiceQuestion", "MultipleChoiceQuestion", "TrueFalseQuestion", "ShortAnswerQuestion",
+        "OrderingQuestion", "EssayQuestion", "FileAnswerQuestion"}
+    single = SingleChoiceQuestion.objects.get()
+    assert [(c.text, c.is_correct) for c in single.choices.order_by("sort_order")] == [
+        ("UBND xã", True), ("Hội Nông dân", False), ("Trường học", False)]
+    assert list(single.tags.names()) == ["đài xã"]
+    assert MultipleChoiceQuestion.objects.get().points == 2
+    assert TrueFalseQuestion.objects.get().correct_answer is True
+    assert ShortAnswerQuestion.objects.get().accepted_list() == ["Bắc Giang", "Bac Giang"]
+    assert [c.text for c in OrderingQuestion.objects.get().choices.order_by("sort_order")][0] == "Lên kế hoạch"
+
+
+def test_broken_rows_are_all_reported_and_nothing_imported(db):
+    data = _xlsx([
+        ["Chủ đề", "Một lựa chọn", "Đúng?", "1", "", "A | B", "1", "", "", ""],      # line 2: fine
+        ["Chủ đề", "Câu đố", "?", "1", "", "", "", "", "", ""],                       # 3: unknown kind
+        ["Chủ đề", "Một lựa chọn", "?", "1", "", "A | B", "5", "", "", ""],           # 4: answer out of range
+        ["Chủ đề", "Đúng sai", "?", "abc", "", "", "Đúng", "", "", ""],               # 5: bad points
+        ["", "Tự luận", "?", "1", "", "", "", "", "", ""],                            # 6: no topic
+        ["Chủ đề", "Nộp tệp", "?", "1", "", "", "", "", "", ""],                      # 7: no rubric
+    ])
+    with pytest.raises(ImportRejected) as rejected:
+        services.import_questions(importing.parse_table(data, "cau-hoi.xlsx"))
+    assert [e.line for e in rejected.value.errors] == [3, 4, 5, 6, 7]
+    assert "Câu đố" in str(rejected.value.errors[0])
+    assert not Question.objects.exists()
+
+
+def test_missing_columns(db):
+    workbook = Workbook()
+    workbook.active.append(["Chủ đề", "Câu hỏi"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with pytest.raises(ImportRejected) as rejected:
+        importing.parse_table(buffer.getvalue(), "x.xlsx")
+    assert "Thiếu cột" in str(rejected.value.errors[0])
+
+
+GOOD_GIFT = """// Bộ câu hỏi mẫu
+$CATEGORY: $course$/Thông tin cơ sở
+
+::Q1:: Đài truyền thanh xã do ai quản lý? {=UBND xã ~Hội Nông dân ~Trường học}
+
+Những thể loại báo chí? {~%50%Tin ~%50%Phóng sự ~%-100%Quảng cáo}
+
+Bản tin phát hằng tuần. {T}
+
+Tỉnh nào? {=Bắc Giang =Bac Giang}
+
+Trình bày kế hoạch tuyên truyền. {
+####Chú ý nêu đối tượng}
+
+Dấu bằng \\= vẫn là chữ {=a\\=b ~c}
+"""
+
+
+def test_gift_subset(db):
+    created = services.import_questions(importing.parse_gift(GOOD_GIFT.encode(), "Mặc định"))
+    kinds = [type(q).__name__ for q in created]
+    assert kinds == ["SingleChoiceQuestion", "MultipleChoiceQuestion", "TrueFalseQuestion",
+                     "ShortAnswerQuestion", "EssayQuestion", "SingleChoiceQuestion"]
+    assert {q.topic.name for q in created} == {"Thông tin cơ sở"}
+    multiple = created[1]
+    assert sorted(multiple.choices.filter(is_correct=True).values_list("text", flat=True)) == ["Phóng sự", "Tin"]
+    assert created[4].explanation == "Chú ý nêu đối tượng"
+    assert created[5].text == "Dấu bằng = vẫn là chữ"
+    assert Choice.objects.filter(question=created[5], text="a=b", is_correct=True).exists()
+
+
+def test_broken_gift_reports_line_numbers(db):
+    text = ("Đúng câu {=a ~b}\n\nThiếu ngoặc =a ~b\n\nHai đáp án đúng {=a =b ~c}\n\n"
+            "Ghép {=a -> 1}\n\nKhông đúng {~a ~b}\n")
+    with pytest.raises(ImportRejected) as rejected:
+        services.import_questions(importing.parse_gift(text.encode(), "Mặc định"))
+    assert [e.line for e in rejected.value.errors] == [3, 5, 7, 9]
+    assert not Question.objects.exists()
+
+
+def test_admin_import_view(client, trainer):
+    client.force_login(trainer)
+    url = reverse("assessments_admin:import")
+    assert client.get(url).status_code == 200
+    template = client.get(reverse("assessments_admin:import_template"))
+    assert template.status_code == 200
+    assert load_workbook(io.BytesIO(template.content)).active.max_row == 1 + len(importing.TEMPLATE_EXAMPLES)
+    bad = SimpleUploadedFile("bad.gift", "Thiếu ngoặc =a ~b\n".encode())
+    response = client.post(url, {"file": bad, "topic": ""})
+    assert "Dòng 1" in response.content.decode() and not Question.objects.exists()
+    good = SimpleUploadedFile("ok.gift", GOOD_GIFT.encode())
+    response = client.post(url, {"file": good, "topic": "Mặc định"})
+    assert "Đã nhập 6 câu hỏi." in response.content.decode()
+    assert Question.objects.count() == 6
+
+
+def test_learner_cannot_import(client, learner):
+    client.force_login(learner)
+    assert client.get(reverse("assessments_admin:import")).status_code in (302, 403)
