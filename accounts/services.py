@@ -112,15 +112,19 @@ class _ImportContext:
     manager: User
     communes: dict[str, Locality]
     existing_communes: dict[str, Locality | None]  # phone → current commune of an existing account
+    roles: tuple = access.MANAGER_ROLES
     seen_phones: dict[str, int] = field(default_factory=dict)
 
 
-def import_learners(manager: User, data: bytes, filename: str) -> LearnerImportResult:
-    """Validate every row; create or update learners (matched by phone) only if all are valid."""
+def import_learners(manager: User, data: bytes, filename: str, roles=access.MANAGER_ROLES) -> LearnerImportResult:
+    """Validate every row; create or update learners (matched by phone) only if all are valid.
+
+    `roles`: whose scope counts; managers by default, any staff role for a class roster.
+    """
     rows = read_table(data, filename, IMPORT_COLUMNS)
     if len(rows) > MAX_IMPORT_ROWS:
         raise ImportRejected([RowError(0, _("Tối đa %(max)s dòng mỗi lần nhập.") % {"max": MAX_IMPORT_ROWS})])
-    context = _import_context(manager, rows)
+    context = _import_context(manager, rows, roles)
     parsed, errors = [], []
     for row in rows:
         learner, row_errors = _parse_learner_row(row, context)
@@ -131,13 +135,14 @@ def import_learners(manager: User, data: bytes, filename: str) -> LearnerImportR
     return _write_learners(parsed)
 
 
-def _import_context(manager: User, rows: list[Row]) -> _ImportContext:
+def _import_context(manager: User, rows: list[Row], roles) -> _ImportContext:
     phones = [normalize_phone(row.get(COL_PHONE)) for row in rows]
     existing = User.objects.filter(phone__in=phones).select_related("learner_profile__commune")
     return _ImportContext(
         manager=manager,
         communes={c.code: c for c in Locality.objects.filter(level=Level.COMMUNE)},
         existing_communes={u.phone: _profile_commune(u) for u in existing},
+        roles=roles,
     )
 
 
@@ -173,7 +178,7 @@ def _check_phone(row: Row, ctx: _ImportContext, errors: list[str]) -> str:
     else:
         ctx.seen_phones[phone] = row.line
         current = ctx.existing_communes.get(phone)
-        if current is not None and not access.can_see_locality(ctx.manager, current, access.MANAGER_ROLES):
+        if current is not None and not access.can_see_locality(ctx.manager, current, ctx.roles):
             errors.append(_("số điện thoại %(phone)s thuộc một học viên ngoài địa bàn bạn quản lý")
                           % {"phone": phone})
     return phone
@@ -184,7 +189,7 @@ def _check_commune(row: Row, ctx: _ImportContext, errors: list[str]) -> Locality
     commune = ctx.communes.get(code.zfill(5)) if code.isdigit() else None
     if commune is None:
         errors.append(_("không có xã mã “%(code)s”") % {"code": code})
-    elif not access.can_see_locality(ctx.manager, commune, access.MANAGER_ROLES):
+    elif not access.can_see_locality(ctx.manager, commune, ctx.roles):
         errors.append(_("xã %(name)s không thuộc địa bàn bạn quản lý") % {"name": commune.name})
     return commune
 
@@ -196,14 +201,22 @@ def _write_learners(learners: list[LearnerData]) -> LearnerImportResult:
     for data in learners:
         user = existing.get(data.phone)
         if user is None:
-            password = "".join(secrets.choice(_PASSWORD_ALPHABET) for _i in range(8))
-            user = User(username=data.phone, phone=data.phone)
-            user.set_password(password)
-            result.created.append((user, password))
-        else:
-            result.updated.append(user)
+            result.created.append(create_learner_account(data))
+            continue
         user.full_name = data.full_name
         user.email = data.email or user.email
         user.save()
         save_learner_profile(user, data)
+        result.updated.append(user)
     return result
+
+
+@transaction.atomic
+def create_learner_account(data: LearnerData) -> tuple[User, str]:
+    """A learner account made by staff (import, walk-in); returns it with its initial password."""
+    password = "".join(secrets.choice(_PASSWORD_ALPHABET) for _i in range(8))
+    user = User(username=data.phone, phone=data.phone, full_name=data.full_name, email=data.email)
+    user.set_password(password)
+    user.save()
+    save_learner_profile(user, data)
+    return user, password

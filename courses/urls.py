@@ -14,3 +14,19 @@ urlpatterns = [
 admin_urlpatterns = [
     path("bulk-enrol/", views.bulk_enrol, name="bulk_enrol"),
 ]
+
+from .classes import views as class_views  # noqa: E402
+
+urlpatterns += [
+    path("classes/", class_views.my_classes, name="my_classes"),
+    path("classes/check-in/", class_views.check_in, name="class_check_in"),
+    path("classes/manage/", class_views.manage, name="class_manage"),
+    path("classes/report/", class_views.report, name="class_report"),
+    path("classes/new/", class_views.create, name="class_create"),
+    path("classes/<int:class_id>/", class_views.detail, name="class_detail"),
+    path("classes/<int:class_id>/invite/", class_views.invite, name="class_invite"),
+    path("classes/<int:class_id>/roster/", class_views.roster, name="class_roster"),
+    path("classes/<int:class_id>/walk-in/", class_views.walk_in, name="class_walk_in"),
+    path("classes/<int:class_id>/sessions/<int:session_id>/", class_views.attendance, name="class_attendance"),
+    path("classes/<int:class_id>/sessions/<int:session_id>/qr.svg", class_views.session_qr, name="class_qr"),
+]

@@ -1,3 +1,4 @@
+from .certificates import Certificate, CertificateAction, CertificateEvent, CertificateStatus
 from .classes import (
     DEFAULT_MAX_CLASS_DAYS,
     Attendance,
@@ -19,6 +20,7 @@ from .records import (
 )
 
 __all__ = [
+    "Certificate", "CertificateAction", "CertificateEvent", "CertificateStatus",
     "DEFAULT_MAX_CLASS_DAYS", "Attendance", "AttendanceMethod", "ClassSession", "Participant",
     "ParticipantSource", "TrainingClass",
     "CompletionRule", "Enrolment", "EnrolmentSource", "LessonPage", "LessonProgress", "ModuleCompletion",

@@ -1,0 +1,84 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from accounts import access
+from accounts.models import TargetGroup
+from localities.models import Level, Locality
+
+from ..models import ModulePage, ProgramPage, TrainingClass
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class TrainingClassForm(forms.ModelForm):
+    class Meta:
+        model = TrainingClass
+        fields = ["title", "program", "modules", "organiser", "venue", "start_date", "end_date", "allow_longer",
+                  "capacity", "target_group", "funding_year", "attendance_threshold", "guest_speakers",
+                  "pre_test", "post_test"]
+        widgets = {"start_date": DateInput(format="%Y-%m-%d"), "end_date": DateInput(format="%Y-%m-%d"),
+                   "modules": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = Locality.objects.current().exclude(level=Level.COMMUNE)
+        self.fields["organiser"].queryset = access.filter_in_scope(units, user, "path")
+        self.fields["program"].queryset = ProgramPage.objects.live()
+        self.fields["modules"].queryset = ModulePage.objects.live()
+        self.fields["modules"].required = False
+        if not access.has_full_access(user):
+            del self.fields["allow_longer"]
+
+    def clean(self):
+        from .services import ClassError, validate_dates
+
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end:
+            try:
+                validate_dates(start, end, cleaned.get("allow_longer", False))
+            except ClassError as error:
+                self.add_error("end_date", str(error))
+        return cleaned
+
+
+class CandidateFilterForm(forms.Form):
+    commune = forms.ModelChoiceField(label=_("Xã"), queryset=Locality.objects.none(), required=False)
+    target_group = forms.ChoiceField(label=_("Nhóm"), choices=[("", _("Tất cả"))] + list(TargetGroup.choices),
+                                     required=False)
+
+    def __init__(self, *args, training_class, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = Locality.objects.communes().within(training_class.organiser)
+
+
+class RosterForm(forms.Form):
+    file = forms.FileField(label=_("Danh sách học viên (.xlsx hoặc .csv)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError(_("Chỉ nhận tệp .xlsx hoặc .csv."))
+        if upload.size > settings.IMPORT_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("Tệp quá lớn."))
+        return upload
+
+
+class WalkInForm(forms.Form):
+    phone = forms.CharField(label=_("Số điện thoại"), max_length=20)
+    full_name = forms.CharField(label=_("Họ và tên (nếu chưa có tài khoản)"), max_length=150, required=False)
+    commune = forms.ModelChoiceField(label=_("Xã (nếu chưa có tài khoản)"), queryset=Locality.objects.none(),
+                                     required=False)
+    target_group = forms.ChoiceField(label=_("Nhóm"), choices=TargetGroup.choices, required=False)
+
+    def __init__(self, *args, training_class, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = Locality.objects.communes().within(training_class.organiser)
+
+
+class CheckInForm(forms.Form):
+    code = forms.CharField(label=_("Mã điểm danh"), max_length=8,
+                           widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}))

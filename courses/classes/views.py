@@ -1,0 +1,225 @@
+"""Training classes: learners' list and check-in; staff list, calendar, class sheet, attendance."""
+
+from collections import defaultdict
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import access
+from accounts.phone import normalize_phone
+from accounts.services import LearnerData, create_learner_account
+from lms.tabular import ImportRejected
+
+from ..models import ClassSession, Participant, ParticipantSource, TrainingClass
+from . import selectors, services
+from .forms import CandidateFilterForm, CheckInForm, RosterForm, TrainingClassForm, WalkInForm
+
+
+def _staff_only(user):
+    if not access.is_staff_member(user):
+        raise PermissionDenied
+
+
+def _class_for_staff(user, class_id) -> TrainingClass:
+    training_class = get_object_or_404(TrainingClass.objects.select_related("organiser", "program"), pk=class_id)
+    return services.require_manageable(user, training_class)
+
+
+@login_required
+def my_classes(request):
+    context = selectors.learner_classes(request.user)
+    context["form"] = CheckInForm()
+    return render(request, "courses/classes/my_classes.html", context)
+
+
+@require_POST
+@login_required
+def check_in(request):
+    form = CheckInForm(request.POST)
+    if form.is_valid():
+        try:
+            attendance = services.check_in(request.user, form.cleaned_data["code"])
+        except services.ClassError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Đã điểm danh buổi %(date)s.") % {
+                "date": attendance.session.date.strftime("%d/%m/%Y")})
+    return redirect("courses:my_classes")
+
+
+@login_required
+def manage(request):
+    _staff_only(request.user)
+    classes = list(selectors.classes_in_scope(request.user)[:200])
+    by_month = defaultdict(list)
+    for training_class in sorted(classes, key=lambda c: c.start_date):
+        by_month[training_class.start_date.strftime("%m/%Y")].append(training_class)
+    return render(request, "courses/classes/manage.html", {"classes": classes, "calendar": dict(by_month)})
+
+
+@login_required
+def create(request):
+    _staff_only(request.user)
+    form = TrainingClassForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        modules = data.pop("modules", [])
+        training_class = services.create_class(request.user, modules=modules, trainers=[request.user], **data)
+        messages.success(request, _("Đã tạo lớp “%(title)s”.") % {"title": training_class.title})
+        return redirect("courses:class_detail", training_class.pk)
+    return render(request, "courses/classes/form.html", {"form": form})
+
+
+@login_required
+def detail(request, class_id):
+    training_class = _class_for_staff(request.user, class_id)
+    filters = CandidateFilterForm(request.GET or None, training_class=training_class)
+    filters.is_valid()
+    data = getattr(filters, "cleaned_data", {}) or {}
+    candidates = selectors.candidate_learners(training_class, request.user, data.get("commune"),
+                                              data.get("target_group"))[:300]
+    context = {"training_class": training_class, "filters": filters, "candidates": candidates,
+               "roster_form": RosterForm(), "walk_in_form": WalkInForm(training_class=training_class)}
+    context.update(selectors.class_sheet(training_class))
+    return render(request, "courses/classes/detail.html", context)
+
+
+@require_POST
+@login_required
+def invite(request, class_id):
+    training_class = _class_for_staff(request.user, class_id)
+    ids = [int(value) for value in request.POST.getlist("learners") if value.isdigit()]
+    try:
+        count = services.add_participants(request.user, training_class, ids)
+    except services.ClassError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Đã thêm %(count)s học viên vào lớp.") % {"count": count})
+    return redirect("courses:class_detail", class_id)
+
+
+@require_POST
+@login_required
+def roster(request, class_id):
+    training_class = _class_for_staff(request.user, class_id)
+    form = RosterForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for error in form.errors.get("file", []):
+            messages.error(request, error)
+        return redirect("courses:class_detail", class_id)
+    upload = form.cleaned_data["file"]
+    try:
+        count = services.import_roster(request.user, training_class, upload.read(), upload.name)
+    except ImportRejected as rejected:
+        for error in rejected.errors:
+            messages.error(request, str(error))
+    else:
+        messages.success(request, _("Đã nhập %(count)s học viên vào lớp.") % {"count": count})
+    return redirect("courses:class_detail", class_id)
+
+
+@require_POST
+@login_required
+def walk_in(request, class_id):
+    training_class = _class_for_staff(request.user, class_id)
+    form = WalkInForm(request.POST, training_class=training_class)
+    if not form.is_valid():
+        messages.error(request, _("Thông tin học viên chưa hợp lệ."))
+        return redirect("courses:class_detail", class_id)
+    try:
+        user = _walk_in_user(form.cleaned_data)
+        services.add_participants(request.user, training_class, [user.pk], source=ParticipantSource.WALK_IN)
+    except services.ClassError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Đã thêm %(name)s vào lớp.") % {"name": user})
+    return redirect("courses:class_detail", class_id)
+
+
+def _walk_in_user(data):
+    phone = normalize_phone(data["phone"])
+    profile = selectors.learner_by_phone(phone)
+    if profile:
+        return profile.user
+    if not (data.get("full_name") and data.get("commune") and data.get("target_group")):
+        raise services.ClassError(_("Chưa có tài khoản với số này: hãy nhập họ tên, xã và nhóm."))
+    user, _password = create_learner_account(LearnerData(data["full_name"], phone, data["commune"],
+                                                         data["target_group"]))
+    return user
+
+
+@login_required
+def attendance(request, class_id, session_id):
+    training_class = _class_for_staff(request.user, class_id)
+    session = get_object_or_404(ClassSession, pk=session_id, training_class=training_class)
+    if request.method == "POST":
+        present_ids = {int(v) for v in request.POST.getlist("present") if v.isdigit()}
+        services.save_attendance(request.user, session, present_ids)
+        messages.success(request, _("Đã lưu điểm danh."))
+        return redirect("courses:class_attendance", class_id, session_id)
+    participants = (Participant.objects.filter(training_class=training_class).select_related("user", "commune")
+                    .order_by("user__full_name"))
+    marks = selectors.attendance_marks(session)
+    rows = [(p, marks.get(p.pk)) for p in participants]
+    return render(request, "courses/classes/attendance.html",
+                  {"training_class": training_class, "session": session, "rows": rows})
+
+
+@login_required
+def session_qr(request, class_id, session_id):
+    training_class = _class_for_staff(request.user, class_id)
+    session = get_object_or_404(ClassSession, pk=session_id, training_class=training_class)
+    target = request.build_absolute_uri(reverse("courses:my_classes")) + f"?code={session.checkin_code}"
+    return HttpResponse(segno.make(target, error="m").svg_inline(scale=6), content_type="image/svg+xml")
+
+
+@login_required
+def report(request):
+    """Classes, participants and person-times trained per unit of the user's scope; ?format=xlsx to export."""
+    _staff_only(request.user)
+    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else None
+    parent = None
+    if request.GET.get("unit", "").isdigit():
+        parent = access.require_locality(request.user, int(request.GET["unit"]))
+    figures = selectors.class_figures(request.user, year=year, parent=parent)
+    if request.GET.get("format") == "xlsx":
+        return _xlsx_response(request, figures, year)
+    totals = {key: sum(getattr(f, key) for f in figures)
+              for key in ("classes", "participants", "person_times_trained")}
+    return render(request, "courses/classes/report.html", {"figures": figures, "totals": totals, "year": year})
+
+
+def _xlsx_response(request, figures, year):
+    from io import BytesIO
+
+    from django.utils import timezone
+    from openpyxl import Workbook
+
+    from content.models import OrganiserSettings
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Lop tap huan"
+    organiser = OrganiserSettings.for_request(request).organiser_name
+    sheet.append([_("Kết quả tổ chức lớp bồi dưỡng, tập huấn")])
+    sheet.append([_("Năm kinh phí"), year or _("Tất cả")])
+    sheet.append([_("Đơn vị tổ chức"), organiser])
+    sheet.append([_("Mã"), _("Đơn vị"), _("Số lớp"), _("Số học viên"), _("Lượt người được tập huấn")])
+    for figure in figures:
+        sheet.append([figure.code, figure.name, figure.classes, figure.participants, figure.person_times_trained])
+    sheet.append(["", _("Tổng cộng"), sum(f.classes for f in figures), sum(f.participants for f in figures),
+                  sum(f.person_times_trained for f in figures)])
+    sheet.append([_("Lập lúc"), timezone.localtime().strftime("%H:%M %d/%m/%Y")])
+    buffer = BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="lop-tap-huan.xlsx"'
+    return response
