@@ -29,7 +29,7 @@ from .models import (
     ProgressEvent,
     ProgressStatus,
 )
-from .signals import program_completed, progress_changed
+from .signals import enrolment_changed, program_completed, progress_changed
 
 MAX_SECONDS_PER_EVENT = 3600  # a client cannot claim more than an hour per report
 
@@ -45,16 +45,27 @@ def enrol(user, program: ProgramPage, source: str = EnrolmentSource.SELF, by=Non
         return existing
     try:
         with transaction.atomic():
-            return Enrolment.objects.create(user=user, program=program, source=source, enrolled_by=by,
-                                            commune_id=_learner_commune_id(user))
+            enrolment = Enrolment.objects.create(user=user, program=program, source=source, enrolled_by=by,
+                                                 commune_id=_learner_commune_id(user))
     except IntegrityError:  # another request enrolled in between: the constraint kept one row
         return selectors.active_enrolment(user, program)
+    _announce_enrolments([user.pk], program)
+    return enrolment
+
+
+def _announce_enrolments(user_ids: list[int], program: ProgramPage) -> None:
+    if user_ids:
+        transaction.on_commit(lambda: enrolment_changed.send(sender=Enrolment, user_ids=user_ids,
+                                                             program_id=program.pk))
 
 
 def unenrol(user, program: ProgramPage) -> bool:
     """Close the active enrolment; the row and all progress stay as history."""
     closed = Enrolment.objects.filter(user=user, program=program, unenrolled_at__isnull=True)
-    return bool(closed.update(unenrolled_at=timezone.now()))
+    changed = bool(closed.update(unenrolled_at=timezone.now()))
+    if changed:
+        _announce_enrolments([user.pk], program)
+    return changed
 
 
 def bulk_enrol(manager, program: ProgramPage, locality, target_group: str | None) -> int:
@@ -70,6 +81,7 @@ def bulk_enrol(manager, program: ProgramPage, locality, target_group: str | None
             for user_id, commune_id in profiles.exclude(user_id__in=already).values_list("user_id", "commune_id")]
     # ignore_conflicts: a learner who self-enrols during the bulk run keeps exactly one enrolment.
     Enrolment.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    _announce_enrolments([row.user_id for row in rows], program)
     return len(rows)
 
 
