@@ -1,1 +1,1 @@
-"""Certificates (giấy chứng nhận): issue on program completion, PDF rendering, public verification, revocation."""
+"""Certificates (giấy chứng nhận): issue on completion, PDF, public verification, revocation."""

@@ -37,7 +37,7 @@ def verify_url(code: str) -> str:
 
 
 def issue_for_completion(user_id: int, program_id: int) -> Certificate | None:
-    """Issue the certificate of a recorded completion once; a repeated or parallel call returns the same one."""
+    """Issue a recorded completion's certificate once; a repeated or parallel call returns the same one."""
     completion = (ProgramCompletion.objects.select_related("user", "program", "commune__parent")
                   .filter(user_id=user_id, program_id=program_id).first())
     if completion is None:
@@ -65,7 +65,8 @@ def _facts(completion) -> dict:
         "learner_name": completion.user.get_full_name(),
         "commune_name": commune.name if commune else "",
         "district_name": commune.parent.name if commune and commune.parent else "",
-        "program_title": program.title, "hours": program.nominal_hours, "completed_at": completion.completed_at,
+        "program_title": program.title, "hours": program.nominal_hours,
+        "completed_at": completion.completed_at,
         "organiser_name": program.organiser or organiser.organiser_name,
         "signer_name": organiser.signer_name, "signer_title": organiser.signer_title,
     }

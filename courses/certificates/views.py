@@ -59,7 +59,8 @@ def _reason_action(request, certificate_id, action, done_message):
     form = ReasonForm(request.POST)
     if not form.is_valid():
         context = selectors.certificate_for_manager(request.user, certificate_id)
-        return render(request, "courses/certificates/manage_detail.html", {**context, "form": form}, status=400)
+        return render(request, "courses/certificates/manage_detail.html", {**context, "form": form},
+                      status=400)
     try:
         result = action(request.user, certificate, form.cleaned_data["reason"])
     except CertificateError as error:

@@ -17,11 +17,13 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 INSTALLED_APPS = [
     # Project apps, in the one-way order of ARCHITECTURE.md.
     "lms",
+    "outbox",
     "localities",
     "accounts",
     "content",
     "assessments",
     "courses",
+    "notifications",
     "reports",
     # Wagtail
     "wagtail.contrib.forms",
@@ -164,6 +166,31 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
+# Short broker timeouts: publishing after commit must not hold a request when the broker is down
+# (the outbox keeps the task). visibility_timeout: an unacknowledged task (its worker died) goes
+# back to the queue after this long; it must exceed the longest task.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# PDF rendering is slow and CPU-bound: its own queue, so e-mail and the relay never wait behind it.
+CELERY_TASK_ROUTES = {"courses.render_certificate": {"queue": "slow"}}
+# Entries whose task is not installed are skipped by the scheduler (see lms/celery.py).
+CELERY_BEAT_SCHEDULER = "lms.celery:InstalledTasksScheduler"
+CELERY_BEAT_SCHEDULE = {
+    "outbox-relay": {"task": "outbox.relay", "schedule": env_int("OUTBOX_RELAY_SECONDS", 15)},
+    "outbox-purge": {"task": "outbox.purge_sent", "schedule": 24 * 3600},
+    "close-overdue-attempts": {"task": "assessments.close_overdue_attempts", "schedule": 60},
+    "inactivity-reminders": {"task": "notifications.send_reminders", "schedule": 6 * 3600},
+    "class-invitations": {"task": "notifications.send_class_invitations", "schedule": 120},
+    "rebuild-summaries": {"task": "reports.rebuild_summaries", "schedule": 24 * 3600},
+    "check-summary-drift": {"task": "reports.check_summary_drift", "schedule": 3600},
+    "cleanup-expired-exports": {"task": "reports.cleanup_expired_exports", "schedule": 3600},
+}
+# A learner with no learning activity for this many days gets a reminder (at most one a week).
+NOTIFICATIONS_REMINDER_DAYS = env_int("NOTIFICATIONS_REMINDER_DAYS", 7)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "lms@localhost")

@@ -1,0 +1,19 @@
+def on_enrolment_saved(sender, instance, created, raw=False, **kwargs):
+    """A new enrolment: the notification and its e-mail's outbox row join the enrolment's transaction."""
+    if created and not raw:
+        from .services import notify_enrolled
+
+        notify_enrolled(instance)
+
+
+def on_certificate_ready(sender, certificate, **kwargs):
+    from .services import notify_certificate_ready
+
+    notify_certificate_ready(certificate)
+
+
+def on_attempt_graded(sender, attempt, **kwargs):
+    """Sent after the grade's commit; only attempts a trainer marked by hand get a notification."""
+    from .services import notify_essay_marked
+
+    notify_essay_marked(attempt)
