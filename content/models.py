@@ -134,6 +134,8 @@ class PressWork(ClusterableModel):
         indexes = [
             # Serves the public list: published works filtered by topic/kind, newest first.
             models.Index(fields=["status", "topic", "kind"], name="presswork_public_idx"),
+            # Serves the unfiltered public list: published works, featured first, newest first.
+            models.Index(fields=["status", "-featured", "-created_at"], name="presswork_public_order_idx"),
         ]
 
     def __str__(self):

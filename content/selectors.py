@@ -1,6 +1,7 @@
 """Read queries for press works and the materials library. Each returns a fixed number of queries."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from wagtail.images import get_image_model
 
@@ -35,6 +36,13 @@ def with_first_release_flag(broadcasts: QuerySet) -> QuerySet:
     return broadcasts.annotate(is_first=~Exists(earlier))
 
 
+def _broadcast_count():
+    """A correlated count, not a JOIN + GROUP BY: the page can then be read off the ordering index."""
+    counts = (Broadcast.objects.filter(work=OuterRef("pk")).order_by().values("work")
+              .annotate(total=Count("pk")).values("total"))
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+
+
 def published_works(filters: dict | None = None) -> QuerySet:
     """The public list: published works with their district, thumbnail renditions and broadcast count."""
     filters = filters or {}
@@ -42,7 +50,7 @@ def published_works(filters: dict | None = None) -> QuerySet:
     works = (PressWork.objects.filter(status=WorkStatus.PUBLISHED)
              .select_related("district")
              .prefetch_related(Prefetch("cover", queryset=images))
-             .annotate(broadcast_count=Count("broadcasts")))
+             .annotate(broadcast_count=_broadcast_count()))
     for field in ("topic", "kind"):
         if filters.get(field):
             works = works.filter(**{field: filters[field]})
