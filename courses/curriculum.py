@@ -60,7 +60,7 @@ def _load_program(index, data: dict, result: LoadResult) -> None:
             title=m["title"], slug=m["slug"], code=m["code"], hours=m["hours"],
             objectives=_html_list(m["objectives"]),
             # Basics first: every later module of a program opens once its first module is done.
-            prerequisite=first))
+            prerequisite=first, quiz=module_quiz(m)))
         first_module = first_module or module
         for lesson_data in module_data["lessons"]:
             _child(module, lesson_data["slug"], result, lambda d=lesson_data: LessonPage(
@@ -92,3 +92,26 @@ def lesson_body(data: dict) -> list[dict]:
         body.append({"type": "practice", "value": {"instructions": _paragraphs([data["practice"]["instructions"]]),
                                                    "submission": data["practice"]["submission"]}})
     return body
+
+
+MODULE_PASS_MARK = 60  # percent; trainers can change it per quiz
+
+
+def module_quiz(data: dict):
+    """The module's quiz from the curriculum file: its single-choice questions, in a topic of their own."""
+    if not data.get("quiz"):
+        return None
+    from assessments.importing import SINGLE, QuestionSpec
+    from assessments.models import Quiz, QuizQuestion
+    from assessments.services import import_questions
+
+    specs = [QuestionSpec(line=number, kind=SINGLE, topic=data["title"][:200], text=item["text"],
+                          explanation=item.get("explanation", ""),
+                          choices=[(text, index == item["correct"]) for index, text in enumerate(item["choices"])])
+             for number, item in enumerate(data["quiz"], start=1)]
+    questions = import_questions(specs)
+    quiz = Quiz.objects.create(title=(_("Kiểm tra: %(module)s") % {"module": data["title"]})[:255],
+                               pass_mark=MODULE_PASS_MARK)
+    QuizQuestion.objects.bulk_create([QuizQuestion(quiz=quiz, question=question, sort_order=index)
+                                      for index, question in enumerate(questions)])
+    return quiz

@@ -43,3 +43,21 @@ def test_loaded_lessons_render_with_vietnamese_text(client, home_page, learner):
     client.force_login(learner)
     page = client.get(lesson.url).content.decode()
     assert "Mục tiêu bài học" in page and "Bài thực hành" in page
+
+
+@pytest.mark.django_db
+def test_each_module_gets_its_quiz_with_the_file_questions(home_page):
+    from assessments.models import Quiz
+
+    load_curriculum(home_page)
+    data = json.loads(CURRICULUM_FILE.read_text(encoding="utf-8"))
+    assert Quiz.objects.count() == 12
+    module = ModulePage.objects.get(code="CT2-M2")
+    expected = next(m for p in data["programs"] for m in p["modules"] if m["code"] == "CT2-M2")["quiz"]
+    questions = [item.question for item in module.quiz.fixed_questions.order_by("sort_order")]
+    assert [q.text for q in questions] == [item["text"] for item in expected]
+    first = questions[0]
+    correct = [c.text for c in first.choices.all() if c.is_correct]
+    assert correct == [expected[0]["choices"][expected[0]["correct"]]]
+    load_curriculum(home_page)
+    assert Quiz.objects.count() == 12
