@@ -5,3 +5,20 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Báo cáo, thống kê")
+
+    def ready(self):
+        from django.db.models.signals import post_save
+
+        from accounts.models import LearnerProfile
+        from assessments.signals import attempt_graded
+        from courses.certificates.signals import certificate_ready
+        from courses.signals import enrolment_changed, program_completed, progress_changed
+
+        from . import receivers
+
+        progress_changed.connect(receivers.on_progress_changed, dispatch_uid="reports.progress_changed")
+        program_completed.connect(receivers.on_program_completed, dispatch_uid="reports.program_completed")
+        enrolment_changed.connect(receivers.on_enrolment_changed, dispatch_uid="reports.enrolment_changed")
+        attempt_graded.connect(receivers.on_attempt_graded, dispatch_uid="reports.attempt_graded")
+        certificate_ready.connect(receivers.on_certificate_ready, dispatch_uid="reports.certificate_ready")
+        post_save.connect(receivers.on_profile_saved, sender=LearnerProfile, dispatch_uid="reports.profile_saved")

@@ -1,0 +1,106 @@
+"""Summary rows that keep the statistics fast, and export jobs.
+
+The summaries are derived data: `reports.services.rebuild_summaries` recomputes them from the learning
+records (the source of truth) and `check_summary_drift` reports any difference. The receivers in
+`reports.receivers` keep them current between rebuilds, on commit of every change.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class LearnerProgramSummary(models.Model):
+    """One row per learner and program they ever enrolled in; the latest enrolment counts."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    program = models.ForeignKey("courses.ProgramPage", on_delete=models.CASCADE, related_name="+")
+    # The commune recorded on the enrolment: the learner is counted where they were then.
+    commune = models.ForeignKey("localities.Locality", null=True, on_delete=models.PROTECT, related_name="+")
+    # The commune recorded on the completion (a learner may have moved since enrolling).
+    completion_commune = models.ForeignKey("localities.Locality", null=True, on_delete=models.PROTECT,
+                                           related_name="+")
+    target_group = models.CharField(max_length=1, blank=True)
+    enrolled_at = models.DateTimeField()
+    unenrolled_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+    lessons_completed = models.PositiveIntegerField(default=0)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    passed_at = models.DateTimeField(null=True, blank=True)
+    best_score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    scored_at = models.DateTimeField(null=True, blank=True)
+    certified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "program"], name="learner_summary_one_per_program"),
+        ]
+        indexes = [
+            # Serves the commune drill-down (learners of one commune) and the per-commune refresh.
+            models.Index(fields=["commune", "program"], name="learner_summary_commune_idx"),
+            models.Index(fields=["completion_commune", "program"], name="learner_summary_compl_idx"),
+        ]
+
+
+class PeriodSummary(models.Model):
+    """Per commune × program × target group × half-year: how many events of each kind fell in it.
+
+    Counts are additive over half-years, so a year, a half-year or all time is one SUM. Each event
+    counts in the commune recorded with it (enrolment or completion) and in the half-year of its date.
+    """
+
+    commune = models.ForeignKey("localities.Locality", on_delete=models.PROTECT, related_name="+")
+    program = models.ForeignKey("courses.ProgramPage", on_delete=models.CASCADE, related_name="+")
+    target_group = models.CharField(max_length=1, blank=True)
+    period_start = models.DateField()  # 1 January or 1 July
+    enrolled = models.PositiveIntegerField(default=0)
+    started = models.PositiveIntegerField(default=0)
+    completed = models.PositiveIntegerField(default=0)
+    passed = models.PositiveIntegerField(default=0)
+    certified = models.PositiveIntegerField(default=0)
+    score_sum = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    score_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "program", "target_group", "period_start"],
+                                    name="period_summary_one_per_key"),
+        ]
+        indexes = [
+            # Serves the report views: a period range across all communes (joined to their paths).
+            models.Index(fields=["period_start", "program"], name="period_summary_period_idx"),
+        ]
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", _("Đang chờ")
+    RUNNING = "running", _("Đang xuất")
+    DONE = "done", _("Đã xong")
+    FAILED = "failed", _("Lỗi")
+
+
+class ExportFormat(models.TextChoices):
+    XLSX = "xlsx", "XLSX"
+    CSV = "csv", "CSV"
+
+
+class ExportJob(models.Model):
+    """A large export written by a Celery task; only its requester may download the file."""
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    locality = models.ForeignKey("localities.Locality", null=True, on_delete=models.CASCADE, related_name="+")
+    params = models.JSONField(default=dict)
+    file_format = models.CharField(max_length=4, choices=ExportFormat.choices, default=ExportFormat.XLSX)
+    status = models.CharField(max_length=10, choices=ExportStatus.choices, default=ExportStatus.PENDING)
+    progress = models.PositiveSmallIntegerField(default=0)  # percent
+    file = models.FileField(upload_to="exports/", blank=True, max_length=255)
+    error = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # Serves cleanup_expired_exports: old jobs first.
+            models.Index(fields=["created_at"], name="export_job_created_idx"),
+        ]

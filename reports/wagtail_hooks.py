@@ -22,3 +22,18 @@ class ManagerMenuItem(MenuItem):
 def register_press_report_menu_item():
     return ManagerMenuItem(_("Báo cáo tác phẩm báo chí"), reverse("press_report:report"),
                            icon_name="table", order=920)
+
+
+# Completion statistics (issue 5) ---------------------------------------------------------------
+
+@hooks.register("register_admin_urls")
+def register_statistics_urls():
+    from .urls import patterns
+
+    return [path("reports/statistics/", include((patterns("admin"), "reports_admin")))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_statistics_menu_item():
+    return ManagerMenuItem(_("Thống kê học viên"), reverse("reports_admin:statistics"), icon_name="table",
+                           order=910)

@@ -1,0 +1,83 @@
+"""The report filter: program, module, target group, period, unit structure."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import TargetGroup
+
+from .selectors import Filters, Structure, module_choices, program_choices
+
+
+class PeriodKind:
+    YEAR = "year"
+    HALF = "half"
+    CUSTOM = "custom"
+    ALL = "all"
+
+
+class ReportFilterForm(forms.Form):
+    program = forms.TypedChoiceField(label=_("Chương trình"), required=False, coerce=int, empty_value=None)
+    module = forms.TypedChoiceField(label=_("Chuyên đề"), required=False, coerce=int, empty_value=None)
+    group = forms.ChoiceField(label=_("Nhóm đối tượng"), required=False,
+                              choices=[("", _("Tất cả"))] + list(TargetGroup.choices))
+    period = forms.ChoiceField(label=_("Kỳ báo cáo"), required=False, choices=[
+        (PeriodKind.YEAR, _("Cả năm")), (PeriodKind.HALF, _("6 tháng")),
+        (PeriodKind.CUSTOM, _("Từ ngày – đến ngày")), (PeriodKind.ALL, _("Toàn bộ thời gian"))])
+    year = forms.IntegerField(label=_("Năm"), required=False, min_value=2000, max_value=2100)
+    half = forms.TypedChoiceField(label=_("6 tháng"), required=False, coerce=int, empty_value=1,
+                                  choices=[(1, _("6 tháng đầu năm")), (2, _("6 tháng cuối năm"))])
+    date_from = forms.DateField(label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    structure = forms.ChoiceField(label=_("Đơn vị hành chính"), required=False, choices=[
+        (Structure.AT_THE_TIME, _("Như tại thời điểm phát sinh")),
+        (Structure.TODAY, _("Quy về đơn vị hiện nay"))])
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["program"].choices = [("", _("Tất cả"))] + program_choices()
+        self.fields["module"].choices = [("", _("Tất cả"))] + module_choices()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("period") == PeriodKind.CUSTOM:
+            start, end = data.get("date_from"), data.get("date_to")
+            if not start or not end:
+                raise forms.ValidationError(_("Hãy chọn cả ngày bắt đầu và ngày kết thúc."))
+            if start > end:
+                raise forms.ValidationError(_("Ngày bắt đầu phải trước ngày kết thúc."))
+        return data
+
+    def filters(self) -> Filters:
+        """The filters to apply; an invalid form falls back to this year's figures (errors are shown)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        start, end = _period(data)
+        return Filters(program_id=data.get("program"), module_id=data.get("module"),
+                       target_group=data.get("group") or None, start=start, end=end,
+                       structure=data.get("structure") or Structure.AT_THE_TIME)
+
+
+def _period(data) -> tuple[datetime.date | None, datetime.date | None]:
+    kind = data.get("period") or PeriodKind.YEAR
+    year = data.get("year") or timezone.localdate().year
+    if kind == PeriodKind.ALL:
+        return None, None
+    if kind == PeriodKind.CUSTOM:
+        return data["date_from"], data["date_to"]
+    if kind == PeriodKind.HALF:
+        half = data.get("half") or 1
+        return (datetime.date(year, 1, 1), datetime.date(year, 6, 30)) if half == 1 else (
+            datetime.date(year, 7, 1), datetime.date(year, 12, 31))
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+def period_label(filters: Filters) -> str:
+    from django.utils.formats import date_format
+
+    if filters.start is None and filters.end is None:
+        return str(_("Toàn bộ thời gian"))
+    return str(_("Từ %(start)s đến %(end)s")) % {
+        "start": date_format(filters.start, "d/m/Y") if filters.start else "…",
+        "end": date_format(filters.end, "d/m/Y") if filters.end else "…"}

@@ -1,0 +1,27 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="reports.rebuild_summaries")
+def rebuild_summaries() -> int:
+    """Periodic (daily): recompute the summaries from the source records; returns rows repaired."""
+    drift = services.rebuild_summaries()
+    return len(drift.learner_rows) + len(drift.period_rows)
+
+
+@shared_task(name="reports.check_summary_drift")
+def check_summary_drift() -> int:
+    """Periodic (hourly): log a warning when the summaries differ from the source records."""
+    drift = services.check_summary_drift()
+    return len(drift.learner_rows) + len(drift.period_rows)
+
+
+@shared_task(name="reports.run_export")
+def run_export(job_id: int) -> None:
+    services.run_export(job_id)
+
+
+@shared_task(name="reports.cleanup_expired_exports")
+def cleanup_expired_exports() -> int:
+    return services.cleanup_expired_exports()
