@@ -1,0 +1,96 @@
+"""Incremental summary updates equal a full rebuild; the drift check finds and the rebuild repairs drift."""
+
+import random
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import TargetGroup
+from accounts.services import LearnerData, save_learner_profile
+from courses import services
+from courses.exceptions import LessonNotVisible, ModuleLocked, NotEnrolled
+from reports import services as report_services
+from reports.models import LearnerProgramSummary, PeriodSummary
+
+from . import test_stats_fixtures as fx
+from .test_stats_fixtures import learner_in, take_final
+
+course, run = fx.course, fx.run  # fixtures
+
+
+def random_event(rng, run, course, learners, communes):
+    learner = rng.choice(learners)
+    kind = rng.choice(["enrol", "enrol", "lesson", "lesson", "lesson", "quiz", "unenrol", "move", "group"])
+    if kind == "enrol":
+        run(services.enrol, learner, course["program"])
+    elif kind == "unenrol":
+        run(services.unenrol, learner, course["program"])
+    elif kind == "lesson":
+        try:
+            run(services.complete_lesson, learner, rng.choice(course["lessons"]))
+        except (NotEnrolled, ModuleLocked, LessonNotVisible):
+            pass
+    elif kind == "quiz":
+        take_final(run, learner, course, correct=rng.random() < 0.6)
+    else:
+        profile = learner.learner_profile
+        commune = rng.choice(communes) if kind == "move" else profile.commune
+        group = profile.target_group if kind == "move" else rng.choice(TargetGroup.values)
+        run(save_learner_profile, learner, LearnerData(learner.full_name, learner.phone, commune, group))
+        learner.refresh_from_db()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("seed", [1, 2])
+def test_incremental_updates_equal_a_full_rebuild(seed, run, course, district, other_commune):
+    rng = random.Random(seed)
+    communes = list(district.children.order_by("code")[:3]) + [other_commune]
+    learners = [learner_in(communes[i % 4], i) for i in range(6)]
+    for _ in range(40):
+        random_event(rng, run, course, learners, communes)
+    assert LearnerProgramSummary.objects.exists() and PeriodSummary.objects.exists()
+    drift = report_services.check_summary_drift()
+    assert not drift.found, drift.summary()
+
+
+@pytest.mark.django_db
+def test_drift_is_reported_then_repaired(run, course, commune, capsys):
+    learner = learner_in(commune, 1)
+    fx.finish(run, learner, course)
+    assert not report_services.check_summary_drift().found
+    LearnerProgramSummary.objects.filter(user=learner).update(lessons_completed=99)  # a change behind our back
+    PeriodSummary.objects.update(completed=5)
+    drift = report_services.check_summary_drift()
+    assert drift.learner_rows == [(learner.pk, course["program"].pk)] and len(drift.period_rows) == 1
+    assert LearnerProgramSummary.objects.get(user=learner).lessons_completed == 99  # the check writes nothing
+    with pytest.raises(SystemExit):
+        call_command("rebuild_report_summaries", "--check")
+    assert "Drift" in capsys.readouterr().out
+    call_command("rebuild_report_summaries")
+    assert LearnerProgramSummary.objects.get(user=learner).lessons_completed == 2
+    assert PeriodSummary.objects.get().completed == 1
+    assert not report_services.check_summary_drift().found
+
+
+@pytest.mark.django_db
+def test_rebuild_creates_missing_rows_and_drops_orphans(run, course, commune):
+    learner = learner_in(commune, 1)
+    run(services.enrol, learner, course["program"])
+    LearnerProgramSummary.objects.all().delete()
+    PeriodSummary.objects.all().delete()
+    stray = PeriodSummary.objects.create(commune=commune, program=course["program"], target_group="B",
+                                         period_start="2020-01-01", enrolled=3)
+    drift = report_services.rebuild_summaries()
+    assert drift.found
+    assert LearnerProgramSummary.objects.filter(user=learner).exists()
+    assert not PeriodSummary.objects.filter(pk=stray.pk).exists()
+    assert PeriodSummary.objects.get().enrolled == 1
+
+
+@pytest.mark.django_db
+def test_periodic_tasks_are_registered():
+    from lms.celery import app
+
+    app.loader.import_default_modules()
+    for name in ("reports.rebuild_summaries", "reports.check_summary_drift", "reports.cleanup_expired_exports"):
+        assert name in app.tasks
