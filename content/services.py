@@ -25,7 +25,7 @@ def ensure_home_page() -> HomePage:
     existing = HomePage.objects.first()
     if existing:
         return existing
-    root = Page.get_first_root_node()
+    root = _ensure_tree_roots()
     for placeholder in root.get_children().filter(slug="home").exclude(content_type__model="homepage"):
         placeholder.delete()
     home = root.add_child(instance=HomePage(title=_("Bồi dưỡng thông tin cơ sở"), slug="home",
@@ -124,3 +124,18 @@ def publish_material(user: User, *, title: str, kind: str, file, locality: Local
     material.full_clean()
     material.save()
     return material
+
+
+def _ensure_tree_roots() -> Page:
+    """Wagtail's migrations create the default locale, the root page and the root collection.
+
+    A database flushed after migrating (transactional tests do this) has none of them;
+    recreate them so the site can be set up again.
+    """
+    from django.conf import settings
+    from wagtail.models import Collection, Locale
+
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")
+    return Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
