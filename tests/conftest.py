@@ -102,3 +102,21 @@ def outsider_manager(other_district):
 @pytest.fixture
 def province_manager(province):
     return make_staff("province", Role.PROVINCE_MANAGER, province)
+
+
+def learner_sheet(rows) -> bytes:
+    """An XLSX file in the learner-import layout (also the class roster layout)."""
+    import io
+
+    from openpyxl import Workbook
+
+    from accounts.services import IMPORT_COLUMNS
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(IMPORT_COLUMNS)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

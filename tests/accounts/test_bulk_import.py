@@ -1,31 +1,18 @@
-import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import Workbook
 
 from accounts.models import LearnerProfile, User
 from accounts.services import IMPORT_COLUMNS, import_learners
 from lms.tabular import ImportRejected
-from tests.conftest import make_learner
-
-
-def xlsx(rows) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(IMPORT_COLUMNS)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+from tests.conftest import learner_sheet, make_learner
 
 
 @pytest.mark.django_db
 def test_valid_file_creates_and_updates_without_duplicates(district_manager, commune):
     existing = make_learner(commune, phone="0988000001", full_name="Tên Cũ")
-    data = xlsx([
+    data = learner_sheet([
         ["Tên Mới", "0988 000 001", commune.code, "b", "Bí thư Đoàn", "Đoàn xã"],
         ["Lý Thị Mai", "0988000002", int(commune.code), "A", "Công chức VH-XH", "UBND xã"],
     ])
@@ -42,7 +29,7 @@ def test_valid_file_creates_and_updates_without_duplicates(district_manager, com
 @pytest.mark.django_db
 def test_bad_rows_are_each_reported_and_nothing_is_written(district_manager, commune, other_commune,
                                                            outsider_learner):
-    data = xlsx([
+    data = learner_sheet([
         ["Đúng", "0988000010", commune.code, "A", "", ""],
         ["", "0988000011", commune.code, "A", "", ""],                  # no name
         ["Sai Số", "12ab", commune.code, "A", "", ""],                  # bad phone
@@ -65,7 +52,7 @@ def test_bad_rows_are_each_reported_and_nothing_is_written(district_manager, com
 def test_import_page_shows_errors_and_passwords(client, district_manager, commune):
     client.force_login(district_manager)
     url = reverse("accounts_admin:import")
-    bad = SimpleUploadedFile("l.xlsx", xlsx([["X", "bad", commune.code, "A", "", ""]]))
+    bad = SimpleUploadedFile("l.xlsx", learner_sheet([["X", "bad", commune.code, "A", "", ""]]))
     page = client.post(url, {"file": bad}).content.decode()
     assert "Dòng 2" in page and not LearnerProfile.objects.exists()
     good = SimpleUploadedFile("l.csv", (",".join(IMPORT_COLUMNS) + f"\nLan,0988000020,{commune.code},A,,\n")

@@ -4,14 +4,13 @@ from datetime import date, datetime, time
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
-from accounts.services import IMPORT_COLUMNS
 from courses.classes import selectors, services
 from courses.classes.services import ClassError
 from courses.models import Attendance, Enrolment, EnrolmentSource, Participant, TrainingClass
 from lms.tabular import ImportRejected
-from tests.conftest import make_learner
+from tests.conftest import learner_sheet, make_learner
 
 from .class_builders import make_class
 
@@ -83,25 +82,16 @@ def test_invite_enrols_in_program_and_respects_capacity(trainer, training_class,
         services.add_participants(trainer, training_class, [outsider_learner.pk])
 
 
-def roster_file(rows) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(IMPORT_COLUMNS)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 @pytest.mark.django_db
 def test_roster_import_matches_phone_and_reports_bad_rows(trainer, training_class, commune, learner):
-    bad = roster_file([["Mới", "0931000001", commune.code, "A", "", ""], ["Sai", "abc", commune.code, "A", "", ""]])
+    bad = learner_sheet([["Mới", "0931000001", commune.code, "A", "", ""], ["Sai", "abc", commune.code, "A", "", ""]])
     with pytest.raises(ImportRejected) as raised:
         services.import_roster(trainer, training_class, bad, "roster.xlsx")
     assert [e.line for e in raised.value.errors] == [3]
     assert not Participant.objects.exists()
-    good = roster_file([["Mới", "0931000001", commune.code, "A", "", ""],
+    good = learner_sheet([["Mới", "0931000001", commune.code, "A", "", ""],
                         [learner.full_name, learner.phone, commune.code, "A", "", ""]])
     assert services.import_roster(trainer, training_class, good, "roster.xlsx") == 2
     assert set(Participant.objects.values_list("user__phone", flat=True)) == {"0931000001", learner.phone}
