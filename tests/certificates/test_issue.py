@@ -66,7 +66,7 @@ def test_no_certificate_without_completion(learner, home_page):
     assert not Certificate.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_parallel_issue_creates_one_certificate(learner, home_page, django_capture_on_commit_callbacks):
     if connection.vendor != "postgresql":
         pytest.skip("parallel writers need PostgreSQL (SQLite serialises the whole database)")

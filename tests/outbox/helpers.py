@@ -52,7 +52,8 @@ class RedisServer:
 
 
 def _drop_pools():
-    """Forget pooled broker connections, so the next publish connects to the broker now configured."""
+    """Forget pooled connections and the cached result backend, so the next use follows the new config."""
+    app._local.__dict__.pop("backend", None)
     if app._pool is not None:
         app._pool.force_close_all()
         app._pool = None
@@ -61,9 +62,9 @@ def _drop_pools():
 
 @contextlib.contextmanager
 def using_broker(url: str):
-    saved = {key: app.conf[key] for key in ("broker_url", "result_backend", "task_always_eager")}
+    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
     _drop_pools()
-    app.conf.update(broker_url=url, result_backend=None, task_always_eager=False)
+    app.conf.update(broker_url=url, task_always_eager=False)
     try:
         yield
     finally:

@@ -28,7 +28,7 @@ def broker():
 
 
 @pytest.mark.broker
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_broker_down_pages_answer_and_outbox_delivers_after(client, learner, home_page, broker):
     program, _first, _second, lessons, later = make_course(home_page, lessons_per_module=1)
     client.force_login(learner)

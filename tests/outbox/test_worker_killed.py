@@ -21,7 +21,7 @@ from .helpers import RedisServer, free_port, start_worker, stop_worker, using_br
 
 
 @pytest.mark.broker
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_killed_worker_task_runs_again_and_its_effect_happens_once(learner, home_page, tmp_path,
                                                                     django_capture_on_commit_callbacks):
     if connection.vendor != "postgresql":
