@@ -206,7 +206,12 @@ class _Units:
 
     def path_q(self, lookup: str) -> Q:
         """Rows whose commune lies under the parent, or (regrouped) was merged into a unit under it."""
-        return Q(**{f"{lookup}__startswith": self.prefix}) | self._moved_in_q(f"{lookup}__startswith")
+        if not self.prefix and not self.today:
+            return Q()  # everything: no filter at all
+        # An id list from the small unit table lets PostgreSQL use the commune indexes of the big
+        # tables (a LIKE on a joined path cannot use the path index under a non-C collation).
+        units = Locality.objects.filter(Q(path__startswith=self.prefix) | self._moved_in_q("path__startswith"))
+        return Q(**{f"{lookup.removesuffix('__path')}_id__in": units.values("pk")})
 
     def grouped(self, queryset, lookup: str, **sums) -> dict:
         """Sum `sums` per child unit: in SQL by path prefix (as then), or per commune folded in Python."""
