@@ -20,5 +20,6 @@ if settings.DEBUG:
 urlpatterns += [path("", include("content.urls"))]
 urlpatterns += [path("quizzes/", include("assessments.urls"))]
 urlpatterns += [path("", include("courses.certificates.urls")), path("inbox/", include("notifications.urls"))]
+urlpatterns += [path("reports/", include("reports.urls"))]
 # Wagtail's page tree serves everything else; keep it last.
 urlpatterns += [path("", include(wagtail_urls))]
