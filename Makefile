@@ -6,7 +6,7 @@ MANAGE := $(PY) manage.py
 # The PostgreSQL run of the suite; pytest-django creates and drops test_<name>.
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/lms
 
-.PHONY: install messages setup run test lint checks test-sqlite test-postgres makemessages clean
+.PHONY: install messages setup run test lint checks test-sqlite test-postgres test-e2e makemessages clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,12 +37,20 @@ checks: install messages
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(MANAGE) makemigrations --check --dry-run
 
 test-sqlite: install messages
-	$(VENV)/bin/pytest -q
+	$(VENV)/bin/pytest -q --ignore=tests/e2e
 
 test-postgres: install messages
-	DATABASE_URL=$(PG_TEST_URL) $(VENV)/bin/pytest -q
+	DATABASE_URL=$(PG_TEST_URL) $(VENV)/bin/pytest -q --ignore=tests/e2e
 
-test: lint checks test-sqlite test-postgres
+# Browser journeys (Debian's Chromium at /usr/bin/chromium, axe-core from npm) on SQLite and PostgreSQL.
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund
+
+test-e2e: install messages node_modules/.package-lock.json
+	E2E_REQUIRED=1 $(VENV)/bin/pytest -q tests/e2e
+	E2E_REQUIRED=1 DATABASE_URL=$(PG_TEST_URL) $(VENV)/bin/pytest -q tests/e2e
+
+test: lint checks test-sqlite test-postgres test-e2e
 
 # Vietnamese is the source language: its catalogue is rebuilt so every msgid maps to itself;
 # the English catalogue keeps its translations (new strings arrive empty or fuzzy to translate).
