@@ -51,24 +51,24 @@ class RedisServer:
         return redis.Redis(port=self.port)
 
 
-def _drop_pools():
+def forget_celery_connections():
     """Forget pooled connections and the cached result backend, so the next use follows the new config."""
+    app._backend_cache = None
     app._local.__dict__.pop("backend", None)
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    # Only references are dropped: kombu keeps one pool per broker URL and may hand it out again.
+    app._pool = None
     app.amqp._producer_pool = None
 
 
 @contextlib.contextmanager
 def using_broker(url: str):
     saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
-    _drop_pools()
+    forget_celery_connections()
     app.conf.update(broker_url=url, task_always_eager=False)
     try:
         yield
     finally:
-        _drop_pools()
+        forget_celery_connections()
         app.conf.update(saved)
 
 
