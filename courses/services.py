@@ -202,7 +202,11 @@ def _record_program_completion(user, program: ProgramPage, when) -> None:
             ProgramCompletion.objects.create(user=user, program=program, completed_at=when,
                                              commune_id=_learner_commune_id(user))
     except IntegrityError:
-        return  # completed before (or by a concurrent request): announce only once
+        return  # completed before (or by a concurrent request): issue and announce only once
+    from .certificates.services import issue_for_completion
+
+    # In the same transaction: the certificate, its audit entry and its PDF task (outbox) commit together.
+    issue_for_completion(user.pk, program.pk)
     transaction.on_commit(lambda: program_completed.send(
         sender=ProgramCompletion, user_id=user.pk, program_id=program.pk))
 

@@ -10,16 +10,11 @@ class NotificationsConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from assessments.signals import attempt_graded
-        from courses.certificates.receivers import issue_on_completion
         from courses.certificates.signals import certificate_ready
         from courses.models import Enrolment
-        from courses.signals import program_completed
 
         from . import receivers
 
-        # Issuing certificates is courses' own work, but courses/apps.py is wired by the learning issue;
-        # it is connected here, the first app after courses that listens to program completion.
-        program_completed.connect(issue_on_completion, dispatch_uid="certificates.issue_on_completion")
         certificate_ready.connect(receivers.on_certificate_ready, dispatch_uid="notifications.certificate")
         attempt_graded.connect(receivers.on_attempt_graded, dispatch_uid="notifications.attempt_graded")
         post_save.connect(receivers.on_enrolment_saved, sender=Enrolment, dispatch_uid="notifications.enrol")
