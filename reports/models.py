@@ -7,6 +7,7 @@ records (the source of truth) and `check_summary_drift` reports any difference. 
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 
@@ -40,6 +41,8 @@ class LearnerProgramSummary(models.Model):
             # Serves the commune drill-down (learners of one commune) and the per-commune refresh.
             models.Index(fields=["commune", "program"], name="learner_summary_commune_idx"),
             models.Index(fields=["completion_commune", "program"], name="learner_summary_compl_idx"),
+            # Serves the live part of "inactive (30 days)": open rows last seen since the cutoff's half-year.
+            models.Index(Coalesce("last_activity_at", "enrolled_at"), name="learner_summary_seen_idx"),
         ]
 
 
@@ -61,6 +64,9 @@ class PeriodSummary(models.Model):
     certified = models.PositiveIntegerField(default=0)
     score_sum = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     score_count = models.PositiveIntegerField(default=0)
+    # Open enrolments (not completed, not unenrolled) last seen (activity, else enrolment) in this
+    # half-year: "inactive (30 days)" sums the half-years before the cutoff's and counts the rest live.
+    open_last_seen = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -70,6 +76,35 @@ class PeriodSummary(models.Model):
         indexes = [
             # Serves the report views: a period range across all communes (joined to their paths).
             models.Index(fields=["period_start", "program"], name="period_summary_period_idx"),
+        ]
+
+
+class DistrictPeriodSummary(models.Model):
+    """The period rows of each commune's parent unit (a district-level unit) summed: the rollup that the
+    national and province views read (~700 units instead of ~10,000 communes).
+
+    Recounted from `PeriodSummary` with it, under the same locks; the rebuild derives it from the
+    recomputed commune rows, so the drift check covers it.
+    """
+
+    district = models.ForeignKey("localities.Locality", on_delete=models.PROTECT, related_name="+")
+    program = models.ForeignKey("courses.ProgramPage", on_delete=models.CASCADE, related_name="+")
+    target_group = models.CharField(max_length=1, blank=True)
+    period_start = models.DateField()
+    enrolled = models.PositiveIntegerField(default=0)
+    started = models.PositiveIntegerField(default=0)
+    completed = models.PositiveIntegerField(default=0)
+    passed = models.PositiveIntegerField(default=0)
+    certified = models.PositiveIntegerField(default=0)
+    score_sum = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    score_count = models.PositiveIntegerField(default=0)
+    open_last_seen = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # Also serves the province view: the rows of a few districts (district_id IN ...).
+            models.UniqueConstraint(fields=["district", "program", "target_group", "period_start"],
+                                    name="district_summary_one_per_key"),
         ]
 
 

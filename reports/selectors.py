@@ -1,12 +1,15 @@
 """Report reads: figures per child unit of a locality, a commune's learners, export jobs.
 
 Every figure comes from the summary tables (one grouped query each) except "registered learners",
-a grouped count over the learner-profile index. The query count is fixed whatever the data size.
+a grouped count over the learner-profile index. The national and province views read the district
+rollup (`DistrictPeriodSummary`), lower levels and the regrouped view the commune rows. The query count
+is fixed whatever the data size.
 """
 
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q, Sum
@@ -19,7 +22,8 @@ from accounts.models import MANAGER_ROLES, LearnerProfile
 from courses.models import ModuleCompletion, ModulePage, ProgramPage
 from localities.models import Level, Locality
 
-from .models import ExportJob, LearnerProgramSummary, PeriodSummary
+from .models import DistrictPeriodSummary, ExportJob, LearnerProgramSummary, PeriodSummary
+from .summaries import half_year_start
 
 INACTIVE_DAYS = 30
 
@@ -149,8 +153,8 @@ def _fill(rows, units, user, parent, filters) -> None:
     for key, count in units.fold(_scoped_profiles(parent, filters, units)
                                  .values_list("commune__path").annotate(n=Count("pk")), units.key).items():
         _put(rows, key, {"registered": count})
-    for key, count in units.fold(_inactive(parent, filters, units), units.key).items():
-        _put(rows, key, {"inactive": count})
+    for key, values in _inactive(filters, units).items():
+        _put(rows, key, values)
     if filters.module_id:
         for key, count in units.fold(_module_completions(parent, filters, units), units.key).items():
             _put(rows, key, {"module_completed": count})
@@ -188,6 +192,23 @@ class _Units:
                 self._moved_in_q("parent__path"), valid_to__isnull=True).exclude(parent=parent)
         self.children = list(children.order_by("code"))
         self.length = len(self.child_key(self.children[0])) if self.children else len(self.prefix)
+        # The district rollup answers when every child unit is a province or a district (as then).
+        self.rollup = not self.today and (parent is None or (
+            parent.level == Level.PROVINCE and all(unit.level == Level.DISTRICT for unit in self.children)))
+
+    def summary_rows(self):
+        """The period rows to sum for this report, with the lookup of their unit's path."""
+        if self.rollup:
+            rows = DistrictPeriodSummary.objects.all()
+            if self.parent is not None:  # the rollup rows of a province are those of its districts
+                rows = rows.filter(district_id__in=Locality.objects.filter(parent=self.parent).values("pk"))
+            return rows, "district__path"
+        return PeriodSummary.objects.filter(self.path_q("commune__path")), "commune__path"
+
+    @cached_property
+    def _district_paths(self) -> dict[int, str]:
+        """Rollup units (the parents of communes) → their paths: grouping by id spares a join per row."""
+        return dict(Locality.objects.exclude(level=Level.COMMUNE).values_list("pk", "path"))
 
     def child_key(self, unit: Locality) -> str:
         return _current_path(unit.path, self.moved) if self.today else unit.path
@@ -215,16 +236,24 @@ class _Units:
 
     def grouped(self, queryset, lookup: str, **sums) -> dict:
         """Sum `sums` per child unit: in SQL by path prefix (as then), or per commune folded in Python."""
+        if self.rollup and lookup == "district__path":
+            return self._fold(queryset.values("district_id").annotate(**sums).order_by(), "district_id",
+                              lambda pk: self.key(self._district_paths.get(pk, "")))
         if not self.today:
             return {row.pop("unit"): row for row in queryset.annotate(unit=Substr(lookup, 1, self.length))
                     .values("unit").annotate(**sums).order_by()}
+        return self._fold(queryset.annotate(unit=F(lookup)).values("unit").annotate(**sums).order_by(), "unit",
+                          self.key)
+
+    @staticmethod
+    def _fold(rows, name: str, key_function) -> dict:
         result = {}
-        for row in queryset.annotate(unit=F(lookup)).values("unit").annotate(**sums).order_by():
-            key = self.key(row.pop("unit"))
+        for row in rows:
+            key = key_function(row.pop(name))
             if key is not None:
                 target = result.setdefault(key, dict.fromkeys(row, 0))
-                for name, value in row.items():
-                    target[name] += value or 0
+                for figure, value in row.items():
+                    target[figure] += value or 0
         return result
 
     @staticmethod
@@ -260,12 +289,13 @@ _PERIOD_SUMS = ("enrolled", "started", "completed", "passed", "certified", "scor
 
 def _period_figures(parent, filters, units) -> dict:
     if filters.half_year_aligned:
-        rows = _filter_common(PeriodSummary.objects.filter(units.path_q("commune__path")), filters)
+        rows, lookup = units.summary_rows()
+        rows = _filter_common(rows, filters)
         if filters.start:
             rows = rows.filter(period_start__gte=filters.start)
         if filters.end:
             rows = rows.filter(period_start__lte=filters.end)
-        return units.grouped(rows, "commune__path", **{name: Sum(name) for name in _PERIOD_SUMS})
+        return units.grouped(rows, lookup, **{name: Sum(name) for name in _PERIOD_SUMS})
     return _custom_period_figures(filters, units)
 
 
@@ -315,13 +345,25 @@ def _scoped_profiles(parent, filters, units):
     return profiles.order_by()
 
 
-def _inactive(parent, filters, units):
-    """Enrolled, not completed, and no learning activity for 30 days (as of today, whatever the period)."""
+def _inactive(filters, units) -> dict:
+    """Enrolled, not completed, and no learning activity for 30 days (as of today, whatever the period).
+
+    Open rows last seen in half-years before the cutoff's come summed from the period rows; the few
+    last seen between the start of the cutoff's half-year and the cutoff are counted live.
+    """
     cutoff = timezone.now() - datetime.timedelta(days=INACTIVE_DAYS)
-    rows = _filter_common(LearnerProgramSummary.objects.filter(units.path_q("commune__path")), filters)
-    rows = rows.filter(unenrolled_at__isnull=True, completed_at__isnull=True).annotate(
-        last_seen=Coalesce("last_activity_at", "enrolled_at")).filter(last_seen__lt=cutoff)
-    return rows.values_list("commune__path").annotate(n=Count("pk")).order_by()
+    since = timezone.make_aware(datetime.datetime.combine(half_year_start(cutoff), datetime.time.min))
+    rows, lookup = units.summary_rows()
+    result = units.grouped(_filter_common(rows, filters).filter(period_start__lt=since.date()), lookup,
+                           inactive=Sum("open_last_seen"))
+    recent = _filter_common(LearnerProgramSummary.objects.filter(units.path_q("commune__path")), filters)
+    recent = recent.filter(unenrolled_at__isnull=True, completed_at__isnull=True).annotate(
+        last_seen=Coalesce("last_activity_at", "enrolled_at")).filter(last_seen__gte=since, last_seen__lt=cutoff)
+    for key, count in units.fold(recent.values_list("commune__path").annotate(n=Count("pk")).order_by(),
+                                 units.key).items():
+        target = result.setdefault(key, {"inactive": 0})
+        target["inactive"] = (target["inactive"] or 0) + count
+    return result
 
 
 def _module_completions(parent, filters, units):
@@ -357,8 +399,9 @@ def _add_classes(rows, user, parent, filters) -> None:
 
 def _trend(parent, filters, units) -> list[tuple[datetime.date, int, int]]:
     """Enrolments and completions per half-year over the whole history (the chart of progress over time)."""
-    rows = _filter_common(PeriodSummary.objects.filter(units.path_q("commune__path")), filters)
-    grouped = rows.values("period_start").annotate(e=Sum("enrolled"), c=Sum("completed")).order_by("period_start")
+    rows, _lookup = units.summary_rows()
+    grouped = (_filter_common(rows, filters).values("period_start")
+               .annotate(e=Sum("enrolled"), c=Sum("completed")).order_by("period_start"))
     return [(row["period_start"], row["e"] or 0, row["c"] or 0) for row in grouped]
 
 

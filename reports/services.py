@@ -12,7 +12,7 @@ from django.utils import timezone
 from localities.models import Locality
 
 from . import summaries
-from .models import ExportJob, ExportStatus, LearnerProgramSummary, PeriodSummary
+from .models import DistrictPeriodSummary, ExportJob, ExportStatus, LearnerProgramSummary, PeriodSummary
 
 logger = logging.getLogger(__name__)
 BATCH = 5000
@@ -31,21 +31,26 @@ def refresh_learners(user_ids, program_ids=None) -> None:
         old = list(stored.values_list("user_id", "program_id", "commune_id", "completion_commune_id"))
         pairs = {(c, p) for _u, p, *communes in old for c in communes if c}
         pairs |= {(c, f.program_id) for f in facts.values() for c in (f.commune_id, f.completion_commune_id) if c}
-        _lock_communes({c for c, _p in pairs})
+        parent_of = _lock_communes({c for c, _p in pairs})
         _write_learner_rows(list(facts.values()))
         gone = [(u, p) for u, p, *_rest in old if (u, p) not in facts]
         _delete_learner_rows(gone)
         _refresh_periods(pairs)
+        _refresh_districts({(parent_of[c], p) for c, p in pairs if parent_of.get(c)})
 
 
 def _limit_rows(queryset, program_ids):
     return queryset if program_ids is None else queryset.filter(program_id__in=list(program_ids))
 
 
-def _lock_communes(commune_ids) -> None:
-    """Serialise refreshes touching the same communes, so each recount reads the other's committed rows."""
-    list(Locality.objects.select_for_update().filter(pk__in=sorted(commune_ids)).order_by("pk")
+def _lock_communes(commune_ids) -> dict[int, int | None]:
+    """Serialise refreshes touching the same communes or districts, so each recount (commune rows, then
+    the district rollup) reads the other's committed rows. Returns each commune's parent unit."""
+    parent_of = dict(Locality.objects.filter(pk__in=commune_ids).values_list("pk", "parent_id"))
+    units = set(parent_of) | {pk for pk in parent_of.values() if pk}
+    list(Locality.objects.select_for_update().filter(pk__in=sorted(units)).order_by("pk")
          .values_list("pk", flat=True))
+    return parent_of
 
 
 def _write_learner_rows(facts) -> None:
@@ -82,6 +87,37 @@ def _refresh_periods(pairs) -> None:
     _write_period_rows(counts)
 
 
+def _refresh_districts(pairs) -> None:
+    """Recount the rollup rows of these (district, program) pairs from their communes' period rows."""
+    if not pairs:
+        return
+    districts, programs = {d for d, _p in pairs}, {p for _d, p in pairs}
+    rows = PeriodSummary.objects.filter(commune__parent_id__in=districts, program_id__in=programs).values_list(
+        "commune_id", "commune__parent_id", "program_id", "target_group", "period_start", *summaries.PERIOD_FIELDS)
+    parent_of, commune_counts = {}, {}
+    for commune_id, parent_id, program_id, group, start, *values in rows:
+        parent_of[commune_id] = parent_id
+        commune_counts[(commune_id, program_id, group, start)] = summaries.PeriodCounts(*values)
+    counts = {key: value for key, value in summaries.district_counts(commune_counts, parent_of).items()
+              if (key[0], key[1]) in pairs}
+    existing = DistrictPeriodSummary.objects.filter(district_id__in=districts, program_id__in=programs)
+    stale = [pk for pk, d, p, g, start in existing.values_list("pk", "district_id", "program_id", "target_group",
+                                                                 "period_start")
+             if (d, p) in pairs and (d, p, g, start) not in counts]
+    DistrictPeriodSummary.objects.filter(pk__in=stale).delete()
+    _write_district_rows(counts)
+
+
+def _write_district_rows(counts) -> None:
+    rows = [DistrictPeriodSummary(district_id=d, program_id=p, target_group=g, period_start=start,
+                                  **dict(zip(summaries.PERIOD_FIELDS, value.values(), strict=True)))
+            for (d, p, g, start), value in counts.items()]
+    DistrictPeriodSummary.objects.bulk_create(
+        rows, batch_size=BATCH, update_conflicts=True,
+        unique_fields=["district", "program", "target_group", "period_start"],
+        update_fields=list(summaries.PERIOD_FIELDS))
+
+
 def _write_period_rows(counts) -> None:
     rows = [PeriodSummary(commune_id=c, program_id=p, target_group=g, period_start=start,
                           **dict(zip(summaries.PERIOD_FIELDS, value.values(), strict=True)))
@@ -98,28 +134,41 @@ class Drift:
 
     learner_rows: list = field(default_factory=list)  # (user_id, program_id) keys
     period_rows: list = field(default_factory=list)  # (commune_id, program_id, group, start) keys
+    district_rows: list = field(default_factory=list)  # (district_id, program_id, group, start) keys
 
     @property
     def found(self) -> bool:
-        return bool(self.learner_rows or self.period_rows)
+        return bool(self.learner_rows or self.period_rows or self.district_rows)
+
+    @property
+    def count(self) -> int:
+        return len(self.learner_rows) + len(self.period_rows) + len(self.district_rows)
 
     def summary(self) -> str:
-        return (f"{len(self.learner_rows)} learner rows, {len(self.period_rows)} period rows differ; "
-                f"first: {self.learner_rows[:5]} {self.period_rows[:5]}")
+        return (f"{len(self.learner_rows)} learner rows, {len(self.period_rows)} period rows, "
+                f"{len(self.district_rows)} district rows differ; "
+                f"first: {self.learner_rows[:5]} {self.period_rows[:5]} {self.district_rows[:5]}")
+
+
+def _stored_counts(model, unit_field: str) -> dict:
+    rows = model.objects.values_list(unit_field, "program_id", "target_group", "period_start",
+                                     *summaries.PERIOD_FIELDS).iterator(chunk_size=BATCH)
+    return {tuple(row[:4]): tuple(row[4:]) for row in rows}
 
 
 def _compute_drift():
     facts = summaries.learner_facts()
     counts = summaries.period_counts(facts.values())
+    districts = summaries.district_counts(counts, dict(Locality.objects.values_list("pk", "parent_id")))
     stored_learners = {(row[0], row[1]): tuple(row[2:]) for row in LearnerProgramSummary.objects.values_list(
         "user_id", "program_id", *summaries.LEARNER_FIELDS).iterator(chunk_size=BATCH)}
-    stored_periods = {tuple(row[:4]): tuple(row[4:]) for row in PeriodSummary.objects.values_list(
-        "commune_id", "program_id", "target_group", "period_start", *summaries.PERIOD_FIELDS)
-        .iterator(chunk_size=BATCH)}
     drift = Drift(
         learner_rows=_differences({k: f.values() for k, f in facts.items()}, stored_learners),
-        period_rows=_differences({k: v.values() for k, v in counts.items()}, stored_periods))
-    return facts, counts, drift
+        period_rows=_differences({k: v.values() for k, v in counts.items()},
+                                 _stored_counts(PeriodSummary, "commune_id")),
+        district_rows=_differences({k: v.values() for k, v in districts.items()},
+                                   _stored_counts(DistrictPeriodSummary, "district_id")))
+    return facts, counts, districts, drift
 
 
 def _differences(expected: dict, stored: dict) -> list:
@@ -129,7 +178,7 @@ def _differences(expected: dict, stored: dict) -> list:
 
 def check_summary_drift() -> Drift:
     """Compare without writing; a drift is logged (it means a change bypassed the receivers)."""
-    _facts, _counts, drift = _compute_drift()
+    *_computed, drift = _compute_drift()
     if drift.found:
         logger.warning("report summaries drifted: %s", drift.summary())
     return drift
@@ -138,19 +187,25 @@ def check_summary_drift() -> Drift:
 def rebuild_summaries() -> Drift:
     """Recompute everything from the source records and write only what differs; returns the drift found."""
     with transaction.atomic():
-        facts, counts, drift = _compute_drift()
+        facts, counts, districts, drift = _compute_drift()
         _write_learner_rows([facts[key] for key in drift.learner_rows if key in facts])
         _delete_learner_rows([key for key in drift.learner_rows if key not in facts])
         _write_period_rows({key: counts[key] for key in drift.period_rows if key in counts})
-        gone = [key for key in drift.period_rows if key not in counts]
-        for chunk_start in range(0, len(gone), 500):
-            condition = Q()
-            for c, p, g, start in gone[chunk_start:chunk_start + 500]:
-                condition |= Q(commune_id=c, program_id=p, target_group=g, period_start=start)
-            PeriodSummary.objects.filter(condition).delete()
+        _delete_counts(PeriodSummary, "commune_id", [key for key in drift.period_rows if key not in counts])
+        _write_district_rows({key: districts[key] for key in drift.district_rows if key in districts})
+        _delete_counts(DistrictPeriodSummary, "district_id",
+                       [key for key in drift.district_rows if key not in districts])
     if drift.found:
         logger.warning("report summaries rebuilt, drift repaired: %s", drift.summary())
     return drift
+
+
+def _delete_counts(model, unit_field: str, keys) -> None:
+    for chunk_start in range(0, len(keys), 500):
+        condition = Q()
+        for unit, program, group, start in keys[chunk_start:chunk_start + 500]:
+            condition |= Q(**{unit_field: unit}, program_id=program, target_group=group, period_start=start)
+        model.objects.filter(condition).delete()
 
 
 # Export jobs ---------------------------------------------------------------------------------

@@ -188,9 +188,14 @@ class PeriodCounts:
     certified: int = 0
     score_sum: Decimal = Decimal("0")
     score_count: int = 0
+    open_last_seen: int = 0
 
     def values(self) -> tuple:
         return astuple(self)
+
+    def add(self, other: "PeriodCounts") -> None:
+        for name in PERIOD_FIELDS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
 PERIOD_FIELDS = tuple(f.name for f in fields(PeriodCounts))
@@ -217,4 +222,16 @@ def period_counts(rows) -> dict[tuple, PeriodCounts]:
         if row.best_score is not None:
             add(row.commune_id, row, row.scored_at, "score_sum", Decimal(row.best_score))
             add(row.commune_id, row, row.scored_at, "score_count")
+        if row.unenrolled_at is None and row.completed_at is None:
+            add(row.commune_id, row, row.last_activity_at or row.enrolled_at, "open_last_seen")
     return dict(counts)
+
+
+def district_counts(counts: dict, parent_of: dict[int, int | None]) -> dict[tuple, PeriodCounts]:
+    """The commune rows summed per parent unit: (district_id, program_id, target_group, period_start)."""
+    result = defaultdict(PeriodCounts)
+    for (commune_id, program_id, group, start), value in counts.items():
+        district_id = parent_of.get(commune_id)
+        if district_id is not None:
+            result[(district_id, program_id, group, start)].add(value)
+    return dict(result)

@@ -1,0 +1,112 @@
+"""The district rollup (DistrictPeriodSummary) and the stored "inactive" counts.
+
+National and province views read the rollup; it must equal the sum of its communes' rows, be kept
+current on commit like the commune rows, and be covered by the drift check and the rebuild.
+"""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from courses import services
+from courses.models import Enrolment, LessonProgress
+from reports import selectors
+from reports import services as report_services
+from reports.models import DistrictPeriodSummary, PeriodSummary
+from reports.selectors import Filters
+from reports.summaries import half_year_start
+
+from . import test_stats_figures as figures_module
+from . import test_stats_fixtures as fx
+from .test_stats_figures import rows_by_code
+from .test_stats_fixtures import learner_in, move
+
+course, run, world = fx.course, fx.run, figures_module.world  # fixtures
+
+FIGURES = ("registered", "enrolled", "started", "completed", "passed", "certified", "score_sum", "score_count",
+           "inactive")
+
+
+def _values(figures):
+    return tuple(getattr(figures, name) for name in FIGURES)
+
+
+@pytest.mark.django_db
+def test_province_and_national_views_equal_the_communes_summed(world, province, district, other_district):
+    assert DistrictPeriodSummary.objects.filter(district=district).exists()
+    by_district = rows_by_code(selectors.locality_report(None, province, Filters()))
+    for unit in (district, other_district):
+        communes = selectors.locality_report(None, unit, Filters())
+        assert _values(by_district[unit.code]) == _values(communes.totals)
+    national = rows_by_code(selectors.locality_report(None, None, Filters()))
+    province_view = selectors.locality_report(None, province, Filters())
+    assert _values(national[province.code]) == _values(province_view.totals)
+    assert selectors.locality_report(None, None, Filters()).trend == province_view.trend
+
+
+@pytest.mark.django_db
+def test_rollup_follows_each_change_on_commit(run, course, district, other_district):
+    here, there = district.children.order_by("code")[0], other_district.children.order_by("code")[0]
+    learner = learner_in(here, 1)
+    run(services.enrol, learner, course["program"])
+    assert DistrictPeriodSummary.objects.get(district=district).enrolled == 1
+    move(run, learner, there)
+    run(services.complete_lesson, learner, course["lessons"][0])
+    run(services.complete_lesson, learner, course["lessons"][1])
+    fx.take_final(run, learner, course)
+    row = DistrictPeriodSummary.objects.get(district=other_district)
+    assert (row.enrolled, row.completed, row.passed, row.certified) == (0, 1, 1, 1)
+    assert DistrictPeriodSummary.objects.get(district=district).enrolled == 1  # enrolled where it happened
+    run(services.unenrol, learner, course["program"])
+    assert not report_services.check_summary_drift().found
+
+
+@pytest.mark.django_db
+def test_district_drift_is_found_and_repaired(run, course, district, commune):
+    learner = learner_in(commune, 1)
+    run(services.enrol, learner, course["program"])
+    key = (district.pk, course["program"].pk, learner.learner_profile.target_group)
+    DistrictPeriodSummary.objects.update(enrolled=7)
+    stray = DistrictPeriodSummary.objects.create(district=district, program=course["program"], target_group="B",
+                                                 period_start="2020-01-01", enrolled=3)
+    drift = report_services.check_summary_drift()
+    assert not drift.learner_rows and not drift.period_rows
+    assert sorted(k[:3] for k in drift.district_rows) == sorted([key[:2] + ("B",), key])
+    assert DistrictPeriodSummary.objects.filter(pk=stray.pk).exists()  # the check writes nothing
+    report_services.rebuild_summaries()
+    assert not DistrictPeriodSummary.objects.filter(pk=stray.pk).exists()
+    assert DistrictPeriodSummary.objects.get().enrolled == 1
+    DistrictPeriodSummary.objects.all().delete()
+    assert report_services.check_summary_drift().district_rows
+    report_services.rebuild_summaries()
+    assert DistrictPeriodSummary.objects.get().enrolled == 1 and not report_services.check_summary_drift().found
+
+
+def _last_seen(learner, moment):
+    Enrolment.objects.filter(user=learner).update(enrolled_at=moment)
+    LessonProgress.objects.filter(user=learner).update(started_at=moment, updated_at=moment)
+
+
+@pytest.mark.django_db
+def test_inactive_sums_earlier_half_years_and_counts_the_rest_live(run, course, province, district):
+    cutoff = timezone.now() - datetime.timedelta(days=selectors.INACTIVE_DAYS)
+    since = timezone.make_aware(datetime.datetime.combine(half_year_start(cutoff), datetime.time.min))
+    communes = district.children.order_by("code")[:3]
+    learners = [learner_in(communes[i % 3], i) for i in range(4)]
+    for learner in learners[:3]:
+        run(services.enrol, learner, course["program"])
+        run(services.complete_lesson, learner, course["lessons"][0])
+    _last_seen(learners[0], since - datetime.timedelta(days=200))  # stored: an earlier half-year
+    _last_seen(learners[1], since + (cutoff - since) / 2)  # live: this half-year, before the cutoff
+    _last_seen(learners[2], cutoff + datetime.timedelta(days=10))  # active within 30 days
+    fx.finish(run, learners[3], course)  # completed: never inactive
+    _last_seen(learners[3], since - datetime.timedelta(days=1))
+    report_services.rebuild_summaries()
+    assert PeriodSummary.objects.filter(open_last_seen__gt=0, period_start__lt=since.date()).count() == 1
+    by_commune = rows_by_code(selectors.locality_report(None, district, Filters()))
+    assert [by_commune[c.code].inactive for c in communes] == [1, 1, 0]
+    assert rows_by_code(selectors.locality_report(None, province, Filters()))[district.code].inactive == 2
+    assert rows_by_code(selectors.locality_report(None, None, Filters()))[province.code].inactive == 2
+    year = Filters(start=datetime.date(2019, 1, 1), end=datetime.date(2019, 12, 31))  # a figure of today
+    assert rows_by_code(selectors.locality_report(None, province, year))[district.code].inactive == 2
