@@ -9,22 +9,9 @@ learners across Bắc Giang, renders PDFS of them, then times the province manag
 """
 
 import argparse
-import os
-import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.test")
-
-import django  # noqa: E402
-
-django.setup()
-
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from harness import connection, load_bac_giang, measure, throwaway_database
 
 
 def build(count: int):
@@ -32,17 +19,11 @@ def build(count: int):
 
     from accounts.models import LearnerProfile, Role, User
     from accounts.services import assign_role
-    from content.services import ensure_home_page
     from courses.certificates.services import new_code
-    from courses.curriculum import load_curriculum
     from courses.models import Certificate, CertificateStatus, ProgramPage
-    from localities.management.commands.import_localities import DEFAULT_FILE
     from localities.models import Level, Locality
-    from localities.services import import_units
 
-    import_units(DEFAULT_FILE.read_bytes(), DEFAULT_FILE.name)
-    load_curriculum(ensure_home_page())
-    communes = list(Locality.objects.communes().select_related("parent"))
+    communes = load_bac_giang()
     program = ProgramPage.objects.get(code="CT2")
     users = User.objects.bulk_create([User(username=f"c{i}", phone=f"09{i:08d}", full_name=f"Nguyễn Văn {i}",
                                            password="!") for i in range(count)], batch_size=5000)
@@ -63,18 +44,6 @@ def build(count: int):
     return province, district, Certificate.objects.first()
 
 
-def measure(client, url, repeat=20):
-    client.get(url)
-    timings = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(url)
-        timings.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    return statistics.median(timings), max(timings), len(captured)
-
-
 def time_pdfs(certificate, count: int) -> float:
     from courses.certificates import pdf
     from courses.certificates.services import verify_url
@@ -90,13 +59,13 @@ def main():
     parser.add_argument("--certificates", type=int, default=5000)
     parser.add_argument("--pdfs", type=int, default=20)
     args = parser.parse_args()
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with throwaway_database():
         started = time.perf_counter()
         province, district, certificate = build(args.certificates)
         print(f"built {args.certificates} certificates in {time.perf_counter() - started:.1f}s on {connection.vendor}")
         print(f"pdf render   {time_pdfs(certificate, args.pdfs):7.1f} ms per certificate")
+        from django.test import Client
+
         client = Client()
         for label, user, url in [("province list", province, "/certificates/manage/"),
                                  ("district list", district, "/certificates/manage/?page=2"),
@@ -106,8 +75,6 @@ def main():
                 client.force_login(user)
             median, worst, queries = measure(client, url)
             print(f"{label:14s} median {median:7.1f} ms   max {worst:7.1f} ms   {queries} queries")
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":
