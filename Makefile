@@ -25,6 +25,7 @@ setup: install messages
 	$(MANAGE) setup_site
 	$(MANAGE) load_curriculum
 	$(MANAGE) seed_demo
+	$(MANAGE) rebuild_report_summaries
 
 run: setup
 	$(MANAGE) runserver 127.0.0.1:8000
