@@ -6,6 +6,13 @@ def on_enrolment_saved(sender, instance, created, raw=False, **kwargs):
         notify_enrolled(instance)
 
 
+def on_enrolment_changed(sender, user_ids, program_id, **kwargs):
+    """Sent after commit for self, bulk and class enrolments (and unenrolments, which find nothing to tell)."""
+    from .services import notify_enrolments
+
+    notify_enrolments(user_ids, program_id)
+
+
 def on_certificate_ready(sender, certificate, **kwargs):
     from .services import notify_certificate_ready
 

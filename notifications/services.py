@@ -68,14 +68,29 @@ def notify_many(drafts: list[Draft]) -> int:
 
 # Titles and bodies are stored in the site's language (Vietnamese), whoever triggered them.
 
-def notify_enrolled(enrolment) -> Notification | None:
+def _enrolled_draft(enrolment) -> Draft:
     user, program = enrolment.user, enrolment.program
     with override(settings.LANGUAGE_CODE):
-        draft = Draft(user.pk, user.email, Kind.ENROLLED, f"enrolled:{enrolment.pk}",
-                      _("Đã ghi danh: %(program)s") % {"program": program.title},
-                      _("Bạn đã được ghi danh vào chương trình “%(program)s”. Chúc bạn học tốt!")
-                      % {"program": program.title}, program.url or "")
-    return notify(draft)
+        return Draft(user.pk, user.email, Kind.ENROLLED, f"enrolled:{enrolment.pk}",
+                     _("Đã ghi danh: %(program)s") % {"program": program.title},
+                     _("Bạn đã được ghi danh vào chương trình “%(program)s”. Chúc bạn học tốt!")
+                     % {"program": program.title}, program.url or "")
+
+
+def notify_enrolled(enrolment) -> Notification | None:
+    return notify(_enrolled_draft(enrolment))
+
+
+def notify_enrolments(user_ids: list[int], program_id: int) -> int:
+    """Bulk enrolment (a manager's or a class's): one notice per active enrolment, in bulk.
+
+    Keys are per enrolment, so learners already told (a self-enrolment's post_save) are skipped.
+    """
+    from courses.models import Enrolment
+
+    enrolments = (Enrolment.objects.filter(user_id__in=user_ids, program_id=program_id, unenrolled_at__isnull=True)
+                  .select_related("user", "program"))
+    return notify_many([_enrolled_draft(enrolment) for enrolment in enrolments])
 
 
 def notify_certificate_ready(certificate) -> Notification | None:

@@ -120,3 +120,20 @@ def test_inbox_lists_own_and_marks_read(client, learner, outsider_learner, progr
     client.post("/inbox/read/")
     assert not Notification.objects.filter(user=learner, read_at__isnull=True).exists()
     assert Notification.objects.get(user=outsider_learner).read_at is None
+
+
+@pytest.mark.django_db
+def test_bulk_enrolment_notifies_each_learner_once(district_manager, district, commune, program,
+                                                   django_capture_on_commit_callbacks):
+    from tests.conftest import make_learner
+
+    learners = [make_learner(commune, phone=f"09450000{i:02d}") for i in range(3)]
+    learners[0].email = "a@example.vn"
+    learners[0].save()
+    with django_capture_on_commit_callbacks(execute=True):
+        course_services.enrol(learners[1], program)  # self-enrolled first: told once already
+    with django_capture_on_commit_callbacks(execute=True):
+        assert course_services.bulk_enrol(district_manager, program, district, "A") == 2
+    counts = {u.pk: Notification.objects.filter(user=u, kind=Kind.ENROLLED).count() for u in learners}
+    assert counts == {u.pk: 1 for u in learners}
+    assert [m.to for m in mail.outbox] == [["a@example.vn"]]
