@@ -1,6 +1,5 @@
 """Journey 2: a province trainer authors a lesson, builds a quiz, imports questions and marks an essay."""
 
-import re
 from decimal import Decimal
 
 import pytest
