@@ -120,3 +120,31 @@ def learner_sheet(rows) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def run_together(action, times: int = 4) -> tuple[list, list]:
+    """Run `action` in `times` threads released at the same instant (a double submit, two tabs).
+
+    Returns (results, errors); each thread closes its own database connection.
+    """
+    import threading
+
+    from django.db import connections
+
+    barrier, results, errors = threading.Barrier(times), [], []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(action())
+        except Exception as error:  # noqa: BLE001 - returned to the test, which asserts on it
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, errors

@@ -1,13 +1,13 @@
 """Two tabs submit at once: PostgreSQL grades once and announces once."""
 
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from assessments import services
 from assessments.models import Attempt, AttemptState, GradeAudit
 from assessments.signals import attempt_graded
+from tests.conftest import run_together
 
 from .builders import make_quiz, make_single
 
@@ -18,28 +18,14 @@ def test_parallel_double_submit_grades_once(learner):
         pytest.skip("row locks are only meaningful on PostgreSQL")
     quiz = make_quiz([make_single() for _ in range(5)])
     attempt = services.start_attempt(learner, quiz)
-    announced, results, errors = [], [], []
-    barrier = threading.Barrier(4)
+    announced = []
 
     def receiver(sender, attempt, **kwargs):
         announced.append(attempt.pk)
 
-    def submit():
-        try:
-            barrier.wait()
-            results.append(services.submit_attempt(Attempt(pk=attempt.pk)))
-        except Exception as error:  # surfaced by the assertion below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
     attempt_graded.connect(receiver, dispatch_uid="parallel-test")
     try:
-        threads = [threading.Thread(target=submit) for _ in range(4)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        results, errors = run_together(lambda: services.submit_attempt(Attempt(pk=attempt.pk)))
     finally:
         attempt_graded.disconnect(dispatch_uid="parallel-test")
     assert errors == []
@@ -54,23 +40,8 @@ def test_parallel_start_respects_the_limit(learner):
     if connection.vendor != "postgresql":
         pytest.skip("row locks are only meaningful on PostgreSQL")
     quiz = make_quiz([make_single()], attempts_allowed=1)
-    barrier = threading.Barrier(4)
-    outcomes = []
-
-    def start():
-        try:
-            barrier.wait()
-            outcomes.append(services.start_attempt(learner, quiz).pk)
-        except Exception as error:
-            outcomes.append(type(error).__name__)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=start) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    started, errors = run_together(lambda: services.start_attempt(learner, quiz).pk)
+    outcomes = started + [type(error).__name__ for error in errors]
     assert Attempt.objects.filter(user=learner, quiz=quiz).count() == 1
     only = Attempt.objects.get(user=learner, quiz=quiz).pk
     assert set(outcomes) == {only}

@@ -1,15 +1,15 @@
 """Completing a program issues one certificate; its PDF is drawn by a task after commit."""
 
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from content.models import OrganiserSettings
 from courses.certificates import services
 from courses.models import Certificate, CertificateAction, CertificateStatus, ProgramCompletion
 from notifications.models import Kind, Notification
 from outbox.models import OutboxMessage
+from tests.conftest import run_together
 
 from .builders import complete_program
 
@@ -73,22 +73,7 @@ def test_parallel_issue_creates_one_certificate(learner, home_page, django_captu
     program, certificate = complete_program(learner, home_page, django_capture_on_commit_callbacks)
     # Revoke the first so the next issue is not short-circuited by it, then race four issuers.
     Certificate.objects.filter(pk=certificate.pk).update(revoked_at=certificate.issued_at, status="revoked")
-    barrier, results, errors = threading.Barrier(4), [], []
-
-    def issue():
-        try:
-            barrier.wait()
-            results.append(services.issue_for_completion(learner.pk, program.pk).pk)
-        except Exception as error:  # surfaced by the assertion below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=issue) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results, errors = run_together(lambda: services.issue_for_completion(learner.pk, program.pk).pk)
     assert errors == []
     active = Certificate.objects.filter(user=learner, program=program, revoked_at__isnull=True)
     assert active.count() == 1 and set(results) == {active.get().pk}

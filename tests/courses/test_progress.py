@@ -1,4 +1,3 @@
-import threading
 import uuid
 
 import pytest
@@ -9,6 +8,7 @@ from django.urls import reverse
 from courses import services
 from courses.exceptions import NotEnrolled
 from courses.models import LessonProgress, ProgressEvent, ProgressStatus
+from tests.conftest import run_together
 
 from .builders import make_course
 
@@ -97,23 +97,8 @@ def test_parallel_duplicate_posts_leave_one_row(learner, home_page):
     program, _m1, _m2, lessons, _ = make_course(home_page)
     services.enrol(learner, program)
     event = uuid.uuid4()
-    barrier = threading.Barrier(6)
-    errors = []
-
-    def post():
-        try:
-            barrier.wait()
-            services.record_progress(learner, lessons[0], event_id=event, seconds=30, completed=True)
-        except Exception as error:  # noqa: BLE001 - collected and asserted below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=post) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _results, errors = run_together(
+        lambda: services.record_progress(learner, lessons[0], event_id=event, seconds=30, completed=True), times=6)
     assert errors == []
     row = LessonProgress.objects.get(user=learner, lesson=lessons[0])
     assert row.seconds_spent == 30 and row.status == ProgressStatus.COMPLETED
