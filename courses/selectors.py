@@ -34,26 +34,35 @@ def learner_district_id(user) -> int | None:
     return user.__dict__["_learner_district_id"]
 
 
-def visible_lessons_q(user) -> Q:
-    """Province-wide lessons, plus local lessons of the learner's own district or the staff's scope."""
+def visible_district_ids(user) -> list[int] | None:
+    """Districts whose local lessons the user may see; None means every lesson (province staff, superusers)."""
     from accounts import access
 
     if access.has_full_access(user):
-        return Q()
+        return None
     scopes = access.scope_localities(user)
     if any(scope.level == Level.PROVINCE for scope in scopes):
-        return Q()
+        return None
     districts = [scope.pk for scope in scopes if scope.level == Level.DISTRICT]
     own = learner_district_id(user)
     if own:
         districts.append(own)
+    return districts
+
+
+def visible_lessons_q(user) -> Q:
+    """Province-wide lessons, plus local lessons of the learner's own district or the staff's scope."""
+    districts = visible_district_ids(user)
+    if districts is None:
+        return Q()
     return Q(local_district__isnull=True) | Q(local_district_id__in=districts)
 
 
 def lesson_visible_to(user, lesson: LessonPage) -> bool:
     if lesson.local_district_id is None:
         return True
-    return LessonPage.objects.filter(pk=lesson.pk).filter(visible_lessons_q(user)).exists()
+    districts = visible_district_ids(user)
+    return districts is None or lesson.local_district_id in districts
 
 
 def parent_path(page, levels: int = 1) -> str:

@@ -1,6 +1,6 @@
 """Read queries for training classes: lists in scope, a class sheet, a learner's classes, figures."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Max, Prefetch, Q
@@ -108,9 +108,22 @@ class ClassFigures:
     locality_id: int
     code: str
     name: str
-    classes: int = 0
-    participants: int = 0
+    class_ids: set = field(default_factory=set)
+    learner_ids: set = field(default_factory=set)
     person_times_trained: int = 0
+
+    @property
+    def classes(self) -> int:
+        return len(self.class_ids)
+
+    @property
+    def participants(self) -> int:
+        return len(self.learner_ids)
+
+    def add(self, class_id: int, user_id: int, trained: bool) -> None:
+        self.class_ids.add(class_id)
+        self.learner_ids.add(user_id)
+        self.person_times_trained += trained
 
 
 def class_figures(user, year: int | None = None, program_id: int | None = None, target_group: str | None = None,
@@ -146,8 +159,9 @@ def class_figures(user, year: int | None = None, program_id: int | None = None, 
     values = annotated.values_list("unit", "training_class_id", "user_id", "present", "total",
                                    "training_class__attendance_threshold")
     for unit, class_id, user_id, present, total, threshold in values:
-        _add(figures.get(unit), class_id, user_id, is_trained(present, total, threshold))
-    return [_finish(f) for f in figures.values()]
+        if unit in figures:
+            figures[unit].add(class_id, user_id, is_trained(present, total, threshold))
+    return list(figures.values())
 
 
 def _widest_scope(user):
@@ -155,17 +169,3 @@ def _widest_scope(user):
 
     scopes = sorted(access.scope_localities(user), key=lambda loc: len(loc.path))
     return scopes[0] if scopes else Locality.objects.provinces().first()
-
-
-def _add(figure, class_id, user_id, ok):
-    if figure is None:
-        return
-    figure.__dict__.setdefault("_classes", set()).add(class_id)
-    figure.__dict__.setdefault("_people", set()).add(user_id)
-    figure.person_times_trained += 1 if ok else 0
-
-
-def _finish(figure: ClassFigures) -> ClassFigures:
-    figure.classes = len(figure.__dict__.pop("_classes", ()))
-    figure.participants = len(figure.__dict__.pop("_people", ()))
-    return figure
