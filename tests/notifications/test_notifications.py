@@ -1,12 +1,13 @@
 """Enrolment, essay-marked and class-invitation notifications: in-site always, e-mail when there is an address."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from assessments import services as quiz_services
 from assessments.models import Answer
@@ -87,7 +88,7 @@ def test_auto_graded_quiz_does_not_notify(learner, django_capture_on_commit_call
 def test_class_invitation_once(learner, program, district):
     learner.email = "hv@example.vn"
     learner.save()
-    today = date.today()
+    today = timezone.localdate()
     training_class = TrainingClass.objects.create(
         title="Lớp tập huấn Lục Ngạn", program=program, organiser=district, venue="Hội trường huyện",
         start_date=today + timedelta(days=3), end_date=today + timedelta(days=4), funding_year=today.year)

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import TargetGroup
 from courses import services
@@ -42,7 +43,7 @@ def spread(run, course, home_page, commune):
 @pytest.mark.django_db
 def test_program_and_group_filters(spread, course, district):
     assert totals(district).enrolled == 3  # no period: all time
-    this_year = datetime.date.today().year
+    this_year = timezone.localdate().year
     assert totals(district, start=datetime.date(this_year, 1, 1), end=datetime.date(this_year, 12, 31)).enrolled == 0
     assert totals(district, program_id=course["program"].pk).enrolled == 2
     assert totals(district, program_id=spread.pk).enrolled == 1
