@@ -7,7 +7,7 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Báo cáo, thống kê")
 
     def ready(self):
-        from django.db.models.signals import post_save
+        from django.db.models.signals import post_delete, post_save, pre_save
 
         from accounts.models import LearnerProfile
         from assessments.signals import attempt_graded
@@ -21,4 +21,6 @@ class ReportsConfig(AppConfig):
         enrolment_changed.connect(receivers.on_enrolment_changed, dispatch_uid="reports.enrolment_changed")
         attempt_graded.connect(receivers.on_attempt_graded, dispatch_uid="reports.attempt_graded")
         certificate_ready.connect(receivers.on_certificate_ready, dispatch_uid="reports.certificate_ready")
+        pre_save.connect(receivers.on_profile_saving, sender=LearnerProfile, dispatch_uid="reports.profile_saving")
         post_save.connect(receivers.on_profile_saved, sender=LearnerProfile, dispatch_uid="reports.profile_saved")
+        post_delete.connect(receivers.on_profile_deleted, sender=LearnerProfile, dispatch_uid="reports.profile_deleted")

@@ -8,6 +8,7 @@ written by a Celery task with progress).
 import csv
 import io
 
+import xlsxwriter
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -110,10 +111,19 @@ def learner_headers() -> list[str]:
             _("Đạt bài kiểm tra cuối"), _("Điểm cao nhất (%)"), _("Cấp chứng nhận"), _("Hoạt động gần nhất")]
 
 
-def _cell(value):
-    if hasattr(value, "tzinfo"):
-        return timezone.localtime(value).replace(tzinfo=None) if value else ""
-    return "" if value is None else value
+# The columns of learner_rows_for_export that hold moments: written as local date-times.
+_MOMENT_COLUMNS = (8, 9, 11, 12, 14, 15)
+_GROUP_COLUMN = 6
+
+
+def _learner_line(row, groups: dict, zone) -> list:
+    """One export line: moments in local time without tzinfo (Excel has none), empty cells for nothing."""
+    line = ["" if value is None else value for value in row]
+    line[_GROUP_COLUMN] = str(groups.get(row[_GROUP_COLUMN], row[_GROUP_COLUMN]))
+    for column in _MOMENT_COLUMNS:
+        if row[column] is not None:
+            line[column] = row[column].astimezone(zone).replace(tzinfo=None)
+    return line
 
 
 def learner_export(job, progress) -> tuple[bytes, str]:
@@ -124,9 +134,8 @@ def learner_export(job, progress) -> tuple[bytes, str]:
     filters = ReportFilterForm(job.params).filters()
     rows = learner_rows_for_export(job.requested_by, job.locality, filters)
     total = rows.count() or 1
-    groups = dict(TargetGroup.choices)
-    lines = ([_cell(v) for v in row[:6]] + [str(groups.get(row[6], row[6]))] + [_cell(v) for v in row[7:]]
-             for row in rows.iterator(chunk_size=PROGRESS_EVERY))
+    groups, zone = dict(TargetGroup.choices), timezone.get_current_timezone()
+    lines = (_learner_line(row, groups, zone) for row in rows.iterator(chunk_size=PROGRESS_EVERY))
     writer = _xlsx_rows if job.file_format == "xlsx" else _csv_rows
     data = writer(job, lines, total, progress)
     return data, f"hoc-vien-{job.pk}.{job.file_format}"
@@ -138,16 +147,20 @@ def _tick(done: int, total: int, progress) -> None:
 
 
 def _xlsx_rows(job, lines, total, progress) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Học viên"))
+    """XlsxWriter in constant-memory mode: rows stream to a temporary file, 100,000 learners fit in seconds
+    where openpyxl took over a minute (see docs/reports.md)."""
+    output = io.BytesIO()
+    workbook = xlsxwriter.Workbook(output, {"constant_memory": True, "default_date_format": "dd/mm/yyyy hh:mm"})
+    sheet = workbook.add_worksheet(_("Học viên"))
     area = job.locality.name if job.locality else _("Toàn quốc")
-    sheet.append([_("DANH SÁCH HỌC VIÊN – %(area)s") % {"area": area}])
-    sheet.append(_produced_line(timezone.now()))
-    sheet.append(learner_headers())
+    sheet.write_row(0, 0, [_("DANH SÁCH HỌC VIÊN – %(area)s") % {"area": area}])
+    sheet.write_row(1, 0, _produced_line(timezone.now()))
+    sheet.write_row(2, 0, learner_headers(), workbook.add_format({"bold": True}))
     for done, line in enumerate(lines, start=1):
-        sheet.append(line)
+        sheet.write_row(2 + done, 0, line)
         _tick(done, total, progress)
-    return _save(workbook)
+    workbook.close()
+    return output.getvalue()
 
 
 def _csv_rows(job, lines, total, progress) -> bytes:

@@ -79,15 +79,15 @@ class PeriodSummary(models.Model):
         ]
 
 
-class DistrictPeriodSummary(models.Model):
-    """The period rows of each commune's parent unit (a district-level unit) summed: the rollup that the
-    national and province views read (~700 units instead of ~10,000 communes).
+class UnitPeriodSummary(models.Model):
+    """The period rows of every commune below a district-level or province-level unit, summed: the rollup
+    that the national view (province rows) and a province view (district rows) read.
 
-    Recounted from `PeriodSummary` with it, under the same locks; the rebuild derives it from the
+    Recounted level by level with the commune rows, under the same locks; the rebuild derives it from the
     recomputed commune rows, so the drift check covers it.
     """
 
-    district = models.ForeignKey("localities.Locality", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("localities.Locality", on_delete=models.PROTECT, related_name="+")
     program = models.ForeignKey("courses.ProgramPage", on_delete=models.CASCADE, related_name="+")
     target_group = models.CharField(max_length=1, blank=True)
     period_start = models.DateField()
@@ -102,9 +102,29 @@ class DistrictPeriodSummary(models.Model):
 
     class Meta:
         constraints = [
-            # Also serves the province view: the rows of a few districts (district_id IN ...).
-            models.UniqueConstraint(fields=["district", "program", "target_group", "period_start"],
-                                    name="district_summary_one_per_key"),
+            # Also serves the report views: the rows of a few units (unit_id IN ...).
+            models.UniqueConstraint(fields=["unit", "program", "target_group", "period_start"],
+                                    name="unit_summary_one_per_key"),
+        ]
+
+
+class RegistrationSummary(models.Model):
+    """Registered learners per district-level or province-level unit × target group × half-year of
+    registration, counted in the commune each learner belongs to today.
+
+    "Registered by the end of the period" is then one SUM over the half-years up to it. Recounted when a
+    learner profile is saved or deleted; the rebuild recomputes it from the profiles.
+    """
+
+    unit = models.ForeignKey("localities.Locality", on_delete=models.PROTECT, related_name="+")
+    target_group = models.CharField(max_length=1, blank=True)
+    period_start = models.DateField()
+    registered = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "target_group", "period_start"],
+                                    name="registration_summary_one_per_key"),
         ]
 
 

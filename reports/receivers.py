@@ -5,8 +5,9 @@ the summaries from the source records and the drift check reports that it had to
 """
 
 import logging
+import threading
 
-from django.db import transaction
+from django.db import connection, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,55 @@ def on_certificate_ready(sender, certificate, **kwargs):
     _refresh_on_commit([certificate.user_id], [certificate.program_id])
 
 
+def on_profile_saving(sender, instance, **kwargs):
+    """Remember the commune the profile is leaving: its units lose a registered learner."""
+    instance._reports_old_commune_id = (
+        sender.objects.filter(pk=instance.pk).values_list("commune_id", flat=True).first() if instance.pk else None)
+
+
 def on_profile_saved(sender, instance, **kwargs):
-    """The target group is read from the profile: a change regroups the learner's rows."""
+    """The target group is read from the profile: a change regroups the learner's rows and registrations."""
     _refresh_on_commit([instance.user_id])
+    _refresh_registrations_on_commit({instance.commune_id, getattr(instance, "_reports_old_commune_id", None)})
+
+
+def on_profile_deleted(sender, instance, **kwargs):
+    _refresh_registrations_on_commit({instance.commune_id})
+
+
+class _RegistrationBatch:
+    """The communes whose registrations a transaction changed, recounted once when it commits."""
+
+    def __init__(self):
+        self.communes: set[int] = set()
+        self.done = False
+
+    def flush(self) -> None:
+        from .services import refresh_registrations
+
+        self.done = True
+        try:
+            refresh_registrations(self.communes)
+        except Exception:  # noqa: BLE001 - see the module docstring
+            logger.exception("registration summary refresh failed for communes %s", sorted(self.communes)[:10])
+
+    @property
+    def queued(self) -> bool:
+        # Django keeps the callbacks of the open transaction in run_on_commit; a rolled-back transaction
+        # drops its batch's callback, and the next save starts a new batch.
+        return not self.done and any(entry[1] == self.flush for entry in connection.run_on_commit)
+
+
+_batches = threading.local()
+
+
+def _refresh_registrations_on_commit(commune_ids) -> None:
+    """One recount per transaction, however many profiles it saves (an import saves hundreds)."""
+    communes = {pk for pk in commune_ids if pk}
+    batch = getattr(_batches, "current", None)
+    if batch is not None and batch.queued:
+        batch.communes |= communes
+        return
+    batch = _batches.current = _RegistrationBatch()
+    batch.communes |= communes
+    transaction.on_commit(batch.flush)  # outside a transaction this runs at once

@@ -1,9 +1,10 @@
 """Report reads: figures per child unit of a locality, a commune's learners, export jobs.
 
-Every figure comes from the summary tables (one grouped query each) except "registered learners",
-a grouped count over the learner-profile index. The national and province views read the district
-rollup (`DistrictPeriodSummary`), lower levels and the regrouped view the commune rows. The query count
-is fixed whatever the data size.
+Every figure comes from the summary tables. Views whose child units are provinces or districts (the
+national and province views) read the unit rollup (`UnitPeriodSummary`, `RegistrationSummary`) keyed by
+those very units; lower levels and the regrouped view read the commune rows and count registered
+learners over the learner-profile index. One grouped read of the period rows serves the period figures,
+the stored part of "inactive" and the trend; the query count is fixed whatever the data size.
 """
 
 import datetime
@@ -22,7 +23,7 @@ from accounts.models import MANAGER_ROLES, LearnerProfile
 from courses.models import ModuleCompletion, ModulePage, ProgramPage
 from localities.models import Level, Locality
 
-from .models import DistrictPeriodSummary, ExportJob, LearnerProgramSummary, PeriodSummary
+from .models import ExportJob, LearnerProgramSummary, PeriodSummary, RegistrationSummary, UnitPeriodSummary
 from .summaries import half_year_start
 
 INACTIVE_DAYS = 30
@@ -139,27 +140,27 @@ def locality_report(user, parent: Locality | None, filters: Filters) -> Report:
     rows = {units.child_key(unit): Row(unit) for unit in units.children}
     if parent is not None and parent.level == Level.COMMUNE:
         rows = {parent.path: Row(parent, drillable=False)}
-    _fill(rows, units, user, parent, filters)
+    trend = _fill(rows, units, user, parent, filters)
     totals = Figures()
     for row in rows.values():
         totals.add(row.figures)
-    return Report(parent, filters, list(rows.values()), totals, _trend(parent, filters, units),
-                  _breadcrumbs(user, parent))
+    return Report(parent, filters, list(rows.values()), totals, trend, _breadcrumbs(user, parent))
 
 
-def _fill(rows, units, user, parent, filters) -> None:
-    for key, values in _period_figures(parent, filters, units).items():
-        _put(rows, key, values)
-    for key, count in units.fold(_scoped_profiles(parent, filters, units)
-                                 .values_list("commune__path").annotate(n=Count("pk")), units.key).items():
-        _put(rows, key, {"registered": count})
-    for key, values in _inactive(filters, units).items():
-        _put(rows, key, values)
+def _fill(rows, units, user, parent, filters) -> tuple[list, Figures]:
+    """Fill the rows; returns the trend (enrolments and completions per half-year)."""
+    period, inactive, trend = _summary_figures(filters, units)
+    if not filters.half_year_aligned:
+        period = _custom_period_figures(filters, units)
+    for figures in (period, inactive, _registered(filters, units), _live_inactive(filters, units)):
+        for key, values in figures.items():
+            _put(rows, key, values)
     if filters.module_id:
         for key, count in units.fold(_module_completions(parent, filters, units), units.key).items():
             _put(rows, key, {"module_completed": count})
-    if parent is not None:
-        _add_classes(rows, user, parent, filters)
+    if parent is not None and parent.level != Level.COMMUNE:
+        _add_classes(rows, user, parent, filters, units.children)
+    return trend
 
 
 def _put(rows, key, values: dict) -> None:
@@ -192,23 +193,20 @@ class _Units:
                 self._moved_in_q("parent__path"), valid_to__isnull=True).exclude(parent=parent)
         self.children = list(children.order_by("code"))
         self.length = len(self.child_key(self.children[0])) if self.children else len(self.prefix)
-        # The district rollup answers when every child unit is a province or a district (as then).
-        self.rollup = not self.today and (parent is None or (
-            parent.level == Level.PROVINCE and all(unit.level == Level.DISTRICT for unit in self.children)))
+        # The unit rollup answers when every child unit is a province or a district (as then): its rows
+        # are keyed by the child units themselves.
+        self.rollup = not self.today and bool(self.children) and all(
+            unit.level != Level.COMMUNE for unit in self.children)
 
     def summary_rows(self):
-        """The period rows to sum for this report, with the lookup of their unit's path."""
+        """The period rows to sum for this report, with the lookup that names their unit."""
         if self.rollup:
-            rows = DistrictPeriodSummary.objects.all()
-            if self.parent is not None:  # the rollup rows of a province are those of its districts
-                rows = rows.filter(district_id__in=Locality.objects.filter(parent=self.parent).values("pk"))
-            return rows, "district__path"
+            return UnitPeriodSummary.objects.filter(unit_id__in=[unit.pk for unit in self.children]), "unit_id"
         return PeriodSummary.objects.filter(self.path_q("commune__path")), "commune__path"
 
     @cached_property
-    def _district_paths(self) -> dict[int, str]:
-        """Rollup units (the parents of communes) → their paths: grouping by id spares a join per row."""
-        return dict(Locality.objects.exclude(level=Level.COMMUNE).values_list("pk", "path"))
+    def _child_paths(self) -> dict[int, str]:
+        return {unit.pk: unit.path for unit in self.children}
 
     def child_key(self, unit: Locality) -> str:
         return _current_path(unit.path, self.moved) if self.today else unit.path
@@ -234,26 +232,30 @@ class _Units:
         units = Locality.objects.filter(Q(path__startswith=self.prefix) | self._moved_in_q("path__startswith"))
         return Q(**{f"{lookup.removesuffix('__path')}_id__in": units.values("pk")})
 
-    def grouped(self, queryset, lookup: str, **sums) -> dict:
-        """Sum `sums` per child unit: in SQL by path prefix (as then), or per commune folded in Python."""
-        if self.rollup and lookup == "district__path":
-            return self._fold(queryset.values("district_id").annotate(**sums).order_by(), "district_id",
-                              lambda pk: self.key(self._district_paths.get(pk, "")))
+    def grouped(self, queryset, lookup: str, *, by: tuple[str, ...] = (), **sums) -> dict:
+        """Sum `sums` per child unit (and per the `by` fields: keys become (unit, *by) tuples): rollup rows
+        by their unit id; commune rows in SQL by path prefix (as then), or per commune folded in Python."""
+        if lookup == "unit_id":
+            rows = queryset.values(lookup, *by).annotate(**sums).order_by()
+            return self._fold(rows, lookup, by, lambda pk: self._child_paths.get(pk))
         if not self.today:
-            return {row.pop("unit"): row for row in queryset.annotate(unit=Substr(lookup, 1, self.length))
-                    .values("unit").annotate(**sums).order_by()}
-        return self._fold(queryset.annotate(unit=F(lookup)).values("unit").annotate(**sums).order_by(), "unit",
-                          self.key)
+            rows = queryset.annotate(unit=Substr(lookup, 1, self.length)).values("unit", *by).annotate(**sums)
+            return self._fold(rows.order_by(), "unit", by, lambda path: path)
+        return self._fold(queryset.annotate(unit=F(lookup)).values("unit", *by).annotate(**sums).order_by(), "unit",
+                          by, self.key)
 
     @staticmethod
-    def _fold(rows, name: str, key_function) -> dict:
+    def _fold(rows, name: str, by: tuple[str, ...], key_function) -> dict:
         result = {}
         for row in rows:
             key = key_function(row.pop(name))
-            if key is not None:
-                target = result.setdefault(key, dict.fromkeys(row, 0))
-                for figure, value in row.items():
-                    target[figure] += value or 0
+            if key is None:
+                continue
+            if by:
+                key = (key, *(row.pop(extra) for extra in by))
+            target = result.setdefault(key, dict.fromkeys(row, 0))
+            for figure, value in row.items():
+                target[figure] += value or 0
         return result
 
     @staticmethod
@@ -287,16 +289,24 @@ def _current_path(path: str, moved: dict[str, str], depth: int = 0) -> str:
 _PERIOD_SUMS = ("enrolled", "started", "completed", "passed", "certified", "score_sum", "score_count")
 
 
-def _period_figures(parent, filters, units) -> dict:
-    if filters.half_year_aligned:
-        rows, lookup = units.summary_rows()
-        rows = _filter_common(rows, filters)
-        if filters.start:
-            rows = rows.filter(period_start__gte=filters.start)
-        if filters.end:
-            rows = rows.filter(period_start__lte=filters.end)
-        return units.grouped(rows, lookup, **{name: Sum(name) for name in _PERIOD_SUMS})
-    return _custom_period_figures(filters, units)
+def _summary_figures(filters, units) -> tuple[dict, dict, list]:
+    """One grouped read of the period rows (per child unit × half-year) serves three things: the figures
+    of a half-year-aligned period, the stored part of "inactive (30 days)" and the trend chart."""
+    rows, lookup = units.summary_rows()
+    sums = {name: Sum(name) for name in (*_PERIOD_SUMS, "open_last_seen")}
+    grouped = units.grouped(_filter_common(rows, filters), lookup, by=("period_start",), **sums)
+    since = half_year_start(_inactive_cutoff())
+    period, inactive, trend = {}, {}, {}
+    for (key, start), values in grouped.items():
+        if (filters.start is None or start >= filters.start) and (filters.end is None or start <= filters.end):
+            target = period.setdefault(key, dict.fromkeys(_PERIOD_SUMS, 0))
+            for name in _PERIOD_SUMS:
+                target[name] += values[name]
+        if start < since:
+            inactive.setdefault(key, {"inactive": 0})["inactive"] += values["open_last_seen"]
+        enrolled, completed = trend.get(start, (0, 0))
+        trend[start] = (enrolled + values["enrolled"], completed + values["completed"])
+    return period, inactive, [(start, *counts) for start, counts in sorted(trend.items())]
 
 
 def _in_period(name: str, filters: Filters) -> Q:
@@ -335,35 +345,41 @@ def _filter_common(queryset, filters: Filters):
     return queryset
 
 
-def _scoped_profiles(parent, filters, units):
+def _registered(filters, units) -> dict:
     """Registered learners: counted in their commune today, if registered by the end of the period."""
+    end_aligned = filters.end is None or (filters.end.month, filters.end.day) in ((6, 30), (12, 31))
+    if units.rollup and end_aligned:
+        rows = RegistrationSummary.objects.filter(unit_id__in=[unit.pk for unit in units.children])
+        if filters.target_group:
+            rows = rows.filter(target_group=filters.target_group)
+        if filters.end:
+            rows = rows.filter(period_start__lte=filters.end)
+        return units.grouped(rows, "unit_id", registered=Sum("registered"))
     profiles = LearnerProfile.objects.filter(units.path_q("commune__path"))
     if filters.target_group:
         profiles = profiles.filter(target_group=filters.target_group)
     if filters.end:
         profiles = profiles.filter(created_at__date__lte=filters.end)
-    return profiles.order_by()
+    return units.grouped(profiles.order_by(), "commune__path", registered=Count("pk"))
 
 
-def _inactive(filters, units) -> dict:
+def _inactive_cutoff() -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(days=INACTIVE_DAYS)
+
+
+def _live_inactive(filters, units) -> dict:
     """Enrolled, not completed, and no learning activity for 30 days (as of today, whatever the period).
 
-    Open rows last seen in half-years before the cutoff's come summed from the period rows; the few
-    last seen between the start of the cutoff's half-year and the cutoff are counted live.
+    Open rows last seen in half-years before the cutoff's come summed from the period rows
+    (`_summary_figures`); the few last seen between the start of the cutoff's half-year and the cutoff are
+    counted here, live.
     """
-    cutoff = timezone.now() - datetime.timedelta(days=INACTIVE_DAYS)
+    cutoff = _inactive_cutoff()
     since = timezone.make_aware(datetime.datetime.combine(half_year_start(cutoff), datetime.time.min))
-    rows, lookup = units.summary_rows()
-    result = units.grouped(_filter_common(rows, filters).filter(period_start__lt=since.date()), lookup,
-                           inactive=Sum("open_last_seen"))
     recent = _filter_common(LearnerProgramSummary.objects.filter(units.path_q("commune__path")), filters)
     recent = recent.filter(unenrolled_at__isnull=True, completed_at__isnull=True).annotate(
         last_seen=Coalesce("last_activity_at", "enrolled_at")).filter(last_seen__gte=since, last_seen__lt=cutoff)
-    for key, count in units.fold(recent.values_list("commune__path").annotate(n=Count("pk")).order_by(),
-                                 units.key).items():
-        target = result.setdefault(key, {"inactive": 0})
-        target["inactive"] = (target["inactive"] or 0) + count
-    return result
+    return units.grouped(recent.order_by(), "commune__path", inactive=Count("pk"))
 
 
 def _module_completions(parent, filters, units):
@@ -383,26 +399,18 @@ def _module_completions(parent, filters, units):
     return [(path, counted[user_id]) for user_id, path in paths if user_id in counted]
 
 
-def _add_classes(rows, user, parent, filters) -> None:
+def _add_classes(rows, user, parent, filters, children) -> None:
     """Training classes per child unit (courses.classes); counted in the commune a participant had then."""
     from courses.classes.selectors import class_figures
 
-    if parent.level == Level.COMMUNE:
-        return
-    for item in class_figures(user, filters.year, filters.program_id, filters.target_group, parent):
-        row = next((r for r in rows.values() if r.locality.pk == item.locality_id), None)
+    by_id = {row.locality.pk: row for row in rows.values()}
+    for item in class_figures(user, filters.year, filters.program_id, filters.target_group, parent,
+                              [unit for unit in children if unit.parent_id == parent.pk]):
+        row = by_id.get(item.locality_id)
         if row is not None:
             row.figures.classes += item.classes
             row.figures.participants += item.participants
             row.figures.person_times += item.person_times_trained
-
-
-def _trend(parent, filters, units) -> list[tuple[datetime.date, int, int]]:
-    """Enrolments and completions per half-year over the whole history (the chart of progress over time)."""
-    rows, _lookup = units.summary_rows()
-    grouped = (_filter_common(rows, filters).values("period_start")
-               .annotate(e=Sum("enrolled"), c=Sum("completed")).order_by("period_start"))
-    return [(row["period_start"], row["e"] or 0, row["c"] or 0) for row in grouped]
 
 
 def _breadcrumbs(user, parent) -> list[Locality]:

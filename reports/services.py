@@ -2,6 +2,7 @@
 
 import datetime
 import logging
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.files.base import ContentFile
@@ -9,10 +10,18 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.models import LearnerProfile
 from localities.models import Locality
 
 from . import summaries
-from .models import DistrictPeriodSummary, ExportJob, ExportStatus, LearnerProgramSummary, PeriodSummary
+from .models import (
+    ExportJob,
+    ExportStatus,
+    LearnerProgramSummary,
+    PeriodSummary,
+    RegistrationSummary,
+    UnitPeriodSummary,
+)
 
 logger = logging.getLogger(__name__)
 BATCH = 5000
@@ -31,26 +40,57 @@ def refresh_learners(user_ids, program_ids=None) -> None:
         old = list(stored.values_list("user_id", "program_id", "commune_id", "completion_commune_id"))
         pairs = {(c, p) for _u, p, *communes in old for c in communes if c}
         pairs |= {(c, f.program_id) for f in facts.values() for c in (f.commune_id, f.completion_commune_id) if c}
-        parent_of = _lock_communes({c for c, _p in pairs})
+        parent_of = _lock_units({c for c, _p in pairs})
         _write_learner_rows(list(facts.values()))
         gone = [(u, p) for u, p, *_rest in old if (u, p) not in facts]
         _delete_learner_rows(gone)
         _refresh_periods(pairs)
-        _refresh_districts({(parent_of[c], p) for c, p in pairs if parent_of.get(c)})
+        for level in _levels_above({c for c, _p in pairs}, parent_of):
+            _refresh_units({(unit, p) for c, p in pairs for unit in summaries.ancestors(c, parent_of)
+                            if unit in level})
+
+
+def refresh_registrations(commune_ids) -> None:
+    """Recount the registered learners of every unit above these communes from the learner profiles."""
+    commune_ids = {pk for pk in commune_ids if pk}
+    if not commune_ids:
+        return
+    with transaction.atomic():
+        parent_of = _lock_units(commune_ids)
+        for level in _levels_above(commune_ids, parent_of):
+            _refresh_registration_units(level)
 
 
 def _limit_rows(queryset, program_ids):
     return queryset if program_ids is None else queryset.filter(program_id__in=list(program_ids))
 
 
-def _lock_communes(commune_ids) -> dict[int, int | None]:
-    """Serialise refreshes touching the same communes or districts, so each recount (commune rows, then
-    the district rollup) reads the other's committed rows. Returns each commune's parent unit."""
+def _lock_units(commune_ids) -> dict[int, int | None]:
+    """Serialise refreshes touching the same units, so each recount (commune rows, then each rollup level)
+    reads the others' committed rows. Returns the parent of each commune and of each unit above it.
+
+    Communes and districts are locked first, in id order; provinces last, in a second statement, so the
+    lock every refresh of a province shares is held only for the end of the transaction and no two
+    refreshes can wait on each other in a cycle.
+    """
     parent_of = dict(Locality.objects.filter(pk__in=commune_ids).values_list("pk", "parent_id"))
-    units = set(parent_of) | {pk for pk in parent_of.values() if pk}
-    list(Locality.objects.select_for_update().filter(pk__in=sorted(units)).order_by("pk")
-         .values_list("pk", flat=True))
+    districts = {pk for pk in parent_of.values() if pk}
+    parent_of.update(Locality.objects.filter(pk__in=districts).values_list("pk", "parent_id"))
+    provinces = {parent_of[pk] for pk in districts if parent_of.get(pk)}
+    for units in (set(commune_ids) | districts, provinces - districts):
+        list(Locality.objects.select_for_update().filter(pk__in=sorted(units)).order_by("pk")
+             .values_list("pk", flat=True))
     return parent_of
+
+
+def _levels_above(commune_ids, parent_of) -> list[set[int]]:
+    """The units above these communes, nearest level first: each level is recounted from the one below."""
+    levels, current = [], set(commune_ids)
+    while True:
+        current = {parent_of[pk] for pk in current if parent_of.get(pk)} - set().union(*levels, commune_ids)
+        if not current:
+            return levels
+        levels.append(current)
 
 
 def _write_learner_rows(facts) -> None:
@@ -79,53 +119,73 @@ def _refresh_periods(pairs) -> None:
         Q(commune_id__in=communes) | Q(completion_commune_id__in=communes), program_id__in=programs)
     counts = {key: value for key, value in summaries.period_counts(rows.iterator(chunk_size=BATCH)).items()
               if (key[0], key[1]) in pairs}
-    existing = PeriodSummary.objects.filter(commune_id__in=communes, program_id__in=programs)
-    stale = [pk for pk, c, p, g, start in existing.values_list("pk", "commune_id", "program_id", "target_group",
-                                                                 "period_start")
-             if (c, p) in pairs and (c, p, g, start) not in counts]
-    PeriodSummary.objects.filter(pk__in=stale).delete()
-    _write_period_rows(counts)
+    _replace_rows(PeriodSummary, "commune_id", pairs, counts)
 
 
-def _refresh_districts(pairs) -> None:
-    """Recount the rollup rows of these (district, program) pairs from their communes' period rows."""
+def _refresh_units(pairs) -> None:
+    """Recount the rollup rows of these (unit, program) pairs from the rows of the level below: the period
+    rows of communes directly under each unit and the rollup rows of units under it."""
     if not pairs:
         return
-    districts, programs = {d for d, _p in pairs}, {p for _d, p in pairs}
-    rows = PeriodSummary.objects.filter(commune__parent_id__in=districts, program_id__in=programs).values_list(
-        "commune_id", "commune__parent_id", "program_id", "target_group", "period_start", *summaries.PERIOD_FIELDS)
-    parent_of, commune_counts = {}, {}
-    for commune_id, parent_id, program_id, group, start, *values in rows:
-        parent_of[commune_id] = parent_id
-        commune_counts[(commune_id, program_id, group, start)] = summaries.PeriodCounts(*values)
-    counts = {key: value for key, value in summaries.district_counts(commune_counts, parent_of).items()
-              if (key[0], key[1]) in pairs}
-    existing = DistrictPeriodSummary.objects.filter(district_id__in=districts, program_id__in=programs)
-    stale = [pk for pk, d, p, g, start in existing.values_list("pk", "district_id", "program_id", "target_group",
-                                                                 "period_start")
-             if (d, p) in pairs and (d, p, g, start) not in counts]
-    DistrictPeriodSummary.objects.filter(pk__in=stale).delete()
-    _write_district_rows(counts)
+    units, programs = {u for u, _p in pairs}, {p for _u, p in pairs}
+    sources = [PeriodSummary.objects.filter(commune__parent_id__in=units, program_id__in=programs)
+               .values_list("commune__parent_id", "program_id", "target_group", "period_start",
+                            *summaries.PERIOD_FIELDS),
+               UnitPeriodSummary.objects.filter(unit__parent_id__in=units, program_id__in=programs)
+               .values_list("unit__parent_id", "program_id", "target_group", "period_start",
+                            *summaries.PERIOD_FIELDS)]
+    counts = defaultdict(summaries.PeriodCounts)
+    for rows in sources:
+        for unit_id, program_id, group, start, *values in rows:
+            if (unit_id, program_id) in pairs:
+                counts[(unit_id, program_id, group, start)].add(summaries.PeriodCounts(*values))
+    _replace_rows(UnitPeriodSummary, "unit_id", pairs, counts)
 
 
-def _write_district_rows(counts) -> None:
-    rows = [DistrictPeriodSummary(district_id=d, program_id=p, target_group=g, period_start=start,
-                                  **dict(zip(summaries.PERIOD_FIELDS, value.values(), strict=True)))
-            for (d, p, g, start), value in counts.items()]
-    DistrictPeriodSummary.objects.bulk_create(
+def _replace_rows(model, unit_field: str, pairs, counts: dict) -> None:
+    """Make the stored rows of these (unit, program) pairs equal `counts`: delete the rest, upsert these."""
+    units, programs = {u for u, _p in pairs}, {p for _u, p in pairs}
+    existing = model.objects.filter(**{f"{unit_field}__in": units}, program_id__in=programs).values_list(
+        "pk", unit_field, "program_id", "target_group", "period_start")
+    stale = [pk for pk, u, p, g, start in existing if (u, p) in pairs and (u, p, g, start) not in counts]
+    model.objects.filter(pk__in=stale).delete()
+    _write_counts(model, unit_field, counts)
+
+
+def _write_counts(model, unit_field: str, counts: dict) -> None:
+    rows = [model(**{unit_field: u}, program_id=p, target_group=g, period_start=start,
+                  **dict(zip(summaries.PERIOD_FIELDS, value.values(), strict=True)))
+            for (u, p, g, start), value in counts.items()]
+    model.objects.bulk_create(
         rows, batch_size=BATCH, update_conflicts=True,
-        unique_fields=["district", "program", "target_group", "period_start"],
+        unique_fields=[unit_field.removesuffix("_id"), "program", "target_group", "period_start"],
         update_fields=list(summaries.PERIOD_FIELDS))
 
 
-def _write_period_rows(counts) -> None:
-    rows = [PeriodSummary(commune_id=c, program_id=p, target_group=g, period_start=start,
-                          **dict(zip(summaries.PERIOD_FIELDS, value.values(), strict=True)))
-            for (c, p, g, start), value in counts.items()]
-    PeriodSummary.objects.bulk_create(
-        rows, batch_size=BATCH, update_conflicts=True,
-        unique_fields=["commune", "program", "target_group", "period_start"],
-        update_fields=list(summaries.PERIOD_FIELDS))
+def _refresh_registration_units(units: set[int]) -> None:
+    """Recount registrations of these units: profiles in communes directly under each, plus the rows of
+    the units under it."""
+    profiles = LearnerProfile.objects.filter(commune__parent_id__in=units).values_list(
+        "commune__parent_id", "target_group", "created_at")
+    counts = defaultdict(int)
+    for unit_id, group, created_at in profiles.iterator(chunk_size=BATCH):
+        counts[(unit_id, group, summaries.half_year_start(created_at))] += 1
+    below = RegistrationSummary.objects.filter(unit__parent_id__in=units).values_list(
+        "unit__parent_id", "target_group", "period_start", "registered")
+    for unit_id, group, start, registered in below:
+        counts[(unit_id, group, start)] += registered
+    existing = RegistrationSummary.objects.filter(unit_id__in=units).values_list(
+        "pk", "unit_id", "target_group", "period_start")
+    RegistrationSummary.objects.filter(pk__in=[pk for pk, *key in existing if tuple(key) not in counts]).delete()
+    _write_registrations(counts)
+
+
+def _write_registrations(counts: dict) -> None:
+    rows = [RegistrationSummary(unit_id=u, target_group=g, period_start=start, registered=n)
+            for (u, g, start), n in counts.items()]
+    RegistrationSummary.objects.bulk_create(rows, batch_size=BATCH, update_conflicts=True,
+                                            unique_fields=["unit", "target_group", "period_start"],
+                                            update_fields=["registered"])
 
 
 @dataclass
@@ -134,20 +194,32 @@ class Drift:
 
     learner_rows: list = field(default_factory=list)  # (user_id, program_id) keys
     period_rows: list = field(default_factory=list)  # (commune_id, program_id, group, start) keys
-    district_rows: list = field(default_factory=list)  # (district_id, program_id, group, start) keys
+    unit_rows: list = field(default_factory=list)  # (unit_id, program_id, group, start) keys
+    registration_rows: list = field(default_factory=list)  # (unit_id, group, start) keys
 
     @property
     def found(self) -> bool:
-        return bool(self.learner_rows or self.period_rows or self.district_rows)
+        return bool(self.count)
 
     @property
     def count(self) -> int:
-        return len(self.learner_rows) + len(self.period_rows) + len(self.district_rows)
+        return len(self.learner_rows) + len(self.period_rows) + len(self.unit_rows) + len(self.registration_rows)
 
     def summary(self) -> str:
         return (f"{len(self.learner_rows)} learner rows, {len(self.period_rows)} period rows, "
-                f"{len(self.district_rows)} district rows differ; "
-                f"first: {self.learner_rows[:5]} {self.period_rows[:5]} {self.district_rows[:5]}")
+                f"{len(self.unit_rows)} unit rows, {len(self.registration_rows)} registration rows differ; "
+                f"first: {self.learner_rows[:5]} {self.period_rows[:5]} {self.unit_rows[:5]} "
+                f"{self.registration_rows[:5]}")
+
+
+@dataclass
+class _Expected:
+    """Every summary row as recomputed from the source records."""
+
+    learners: dict
+    periods: dict
+    units: dict
+    registrations: dict
 
 
 def _stored_counts(model, unit_field: str) -> dict:
@@ -156,19 +228,25 @@ def _stored_counts(model, unit_field: str) -> dict:
     return {tuple(row[:4]): tuple(row[4:]) for row in rows}
 
 
-def _compute_drift():
+def _compute_drift() -> tuple[_Expected, Drift]:
+    parent_of = dict(Locality.objects.values_list("pk", "parent_id"))
     facts = summaries.learner_facts()
     counts = summaries.period_counts(facts.values())
-    districts = summaries.district_counts(counts, dict(Locality.objects.values_list("pk", "parent_id")))
+    expected = _Expected(facts, counts, summaries.unit_counts(counts, parent_of), summaries.registration_counts(
+        LearnerProfile.objects.values_list("commune_id", "target_group", "created_at").iterator(chunk_size=BATCH),
+        parent_of))
     stored_learners = {(row[0], row[1]): tuple(row[2:]) for row in LearnerProgramSummary.objects.values_list(
         "user_id", "program_id", *summaries.LEARNER_FIELDS).iterator(chunk_size=BATCH)}
+    stored_registrations = {tuple(row[:3]): row[3] for row in RegistrationSummary.objects.values_list(
+        "unit_id", "target_group", "period_start", "registered")}
     drift = Drift(
         learner_rows=_differences({k: f.values() for k, f in facts.items()}, stored_learners),
         period_rows=_differences({k: v.values() for k, v in counts.items()},
                                  _stored_counts(PeriodSummary, "commune_id")),
-        district_rows=_differences({k: v.values() for k, v in districts.items()},
-                                   _stored_counts(DistrictPeriodSummary, "district_id")))
-    return facts, counts, districts, drift
+        unit_rows=_differences({k: v.values() for k, v in expected.units.items()},
+                               _stored_counts(UnitPeriodSummary, "unit_id")),
+        registration_rows=_differences(expected.registrations, stored_registrations))
+    return expected, drift
 
 
 def _differences(expected: dict, stored: dict) -> list:
@@ -178,7 +256,7 @@ def _differences(expected: dict, stored: dict) -> list:
 
 def check_summary_drift() -> Drift:
     """Compare without writing; a drift is logged (it means a change bypassed the receivers)."""
-    *_computed, drift = _compute_drift()
+    _expected, drift = _compute_drift()
     if drift.found:
         logger.warning("report summaries drifted: %s", drift.summary())
     return drift
@@ -187,14 +265,18 @@ def check_summary_drift() -> Drift:
 def rebuild_summaries() -> Drift:
     """Recompute everything from the source records and write only what differs; returns the drift found."""
     with transaction.atomic():
-        facts, counts, districts, drift = _compute_drift()
+        expected, drift = _compute_drift()
+        facts = expected.learners
         _write_learner_rows([facts[key] for key in drift.learner_rows if key in facts])
         _delete_learner_rows([key for key in drift.learner_rows if key not in facts])
-        _write_period_rows({key: counts[key] for key in drift.period_rows if key in counts})
-        _delete_counts(PeriodSummary, "commune_id", [key for key in drift.period_rows if key not in counts])
-        _write_district_rows({key: districts[key] for key in drift.district_rows if key in districts})
-        _delete_counts(DistrictPeriodSummary, "district_id",
-                       [key for key in drift.district_rows if key not in districts])
+        for model, unit_field, computed, keys in (
+                (PeriodSummary, "commune_id", expected.periods, drift.period_rows),
+                (UnitPeriodSummary, "unit_id", expected.units, drift.unit_rows)):
+            _write_counts(model, unit_field, {key: computed[key] for key in keys if key in computed})
+            _delete_counts(model, unit_field, [key for key in keys if key not in computed])
+        registrations = expected.registrations
+        _write_registrations({key: registrations[key] for key in drift.registration_rows if key in registrations})
+        _delete_registrations([key for key in drift.registration_rows if key not in registrations])
     if drift.found:
         logger.warning("report summaries rebuilt, drift repaired: %s", drift.summary())
     return drift
@@ -206,6 +288,14 @@ def _delete_counts(model, unit_field: str, keys) -> None:
         for unit, program, group, start in keys[chunk_start:chunk_start + 500]:
             condition |= Q(**{unit_field: unit}, program_id=program, target_group=group, period_start=start)
         model.objects.filter(condition).delete()
+
+
+def _delete_registrations(keys) -> None:
+    for chunk_start in range(0, len(keys), 500):
+        condition = Q()
+        for unit, group, start in keys[chunk_start:chunk_start + 500]:
+            condition |= Q(unit_id=unit, target_group=group, period_start=start)
+        RegistrationSummary.objects.filter(condition).delete()
 
 
 # Export jobs ---------------------------------------------------------------------------------

@@ -227,11 +227,32 @@ def period_counts(rows) -> dict[tuple, PeriodCounts]:
     return dict(counts)
 
 
-def district_counts(counts: dict, parent_of: dict[int, int | None]) -> dict[tuple, PeriodCounts]:
-    """The commune rows summed per parent unit: (district_id, program_id, target_group, period_start)."""
+def unit_counts(counts: dict, parent_of: dict[int, int | None]) -> dict[tuple, PeriodCounts]:
+    """The commune rows summed into every unit above them (district-level and province-level):
+    (unit_id, program_id, target_group, period_start)."""
     result = defaultdict(PeriodCounts)
     for (commune_id, program_id, group, start), value in counts.items():
-        district_id = parent_of.get(commune_id)
-        if district_id is not None:
-            result[(district_id, program_id, group, start)].add(value)
+        for unit_id in ancestors(commune_id, parent_of):
+            result[(unit_id, program_id, group, start)].add(value)
     return dict(result)
+
+
+def ancestors(locality_id: int, parent_of: dict[int, int | None]) -> list[int]:
+    """The units above a locality, nearest first (the tree is three levels deep; a cycle in bad data stops)."""
+    found = []
+    parent = parent_of.get(locality_id)
+    while parent is not None and parent not in found and len(found) < 5:
+        found.append(parent)
+        parent = parent_of.get(parent)
+    return found
+
+
+def registration_counts(profiles, parent_of: dict[int, int | None]) -> dict[tuple, int]:
+    """Registered learners per (unit_id, target_group, half-year of registration) for every unit above
+    each learner's commune today. `profiles` yields (commune_id, target_group, created_at)."""
+    counts = defaultdict(int)
+    for commune_id, group, created_at in profiles:
+        start = half_year_start(created_at)
+        for unit_id in ancestors(commune_id, parent_of):
+            counts[(unit_id, group, start)] += 1
+    return dict(counts)

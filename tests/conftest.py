@@ -5,6 +5,7 @@ manager; in Sơn Động (220) an outsider manager; a province manager over all 
 """
 
 import pytest
+from django.test import TestCase
 
 from accounts.models import Role, TargetGroup, User
 from accounts.services import LearnerData, assign_role, save_learner_profile
@@ -63,8 +64,10 @@ def make_user(username, full_name="", phone=None, password=PASSWORD, **extra) ->
 
 
 def make_learner(commune, phone="0987000001", full_name="Học Viên Một", group=TargetGroup.A) -> User:
-    user = make_user(phone, full_name=full_name, phone=phone)
-    save_learner_profile(user, LearnerData(full_name, phone, commune, group))
+    """A registered learner, as after the sign-up's commit (the report summaries count them then)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        user = make_user(phone, full_name=full_name, phone=phone)
+        save_learner_profile(user, LearnerData(full_name, phone, commune, group))
     return user
 
 

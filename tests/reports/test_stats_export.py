@@ -7,12 +7,13 @@ import os
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from courses import services
 from reports import exports
 from reports import services as report_services
-from reports.models import ExportJob, ExportStatus
+from reports.models import ExportJob, ExportStatus, LearnerProgramSummary
 
 from . import test_stats_fixtures as fx
 from .test_stats_fixtures import finish, learner_in
@@ -85,6 +86,13 @@ def test_export_job_records_progress_and_finishes(figures, province_manager, pro
     sheet = load_workbook(job.file.open("rb")).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[2][0] == "Mã huyện" and len(rows) == 3 + 3
+    first = rows[3]
+    assert isinstance(first[2], str) and first[2].isdigit()  # the commune's official code stays text
+    enrolled = first[8]  # local time, as the manager's calendar shows it
+    assert isinstance(enrolled, datetime.datetime) and enrolled.tzinfo is None
+    stored = LearnerProgramSummary.objects.filter(commune__code=first[2]).order_by("enrolled_at")
+    assert any(abs(timezone.localtime(row.enrolled_at).replace(tzinfo=None) - enrolled) < datetime.timedelta(seconds=1)
+               for row in stored)
     assert ExportJob.objects.filter(pk=job.pk, progress=100).exists()
 
 

@@ -1,6 +1,7 @@
-"""The district rollup (DistrictPeriodSummary) and the stored "inactive" counts.
+"""The unit rollup (UnitPeriodSummary, RegistrationSummary) and the stored "inactive" counts.
 
-National and province views read the rollup; it must equal the sum of its communes' rows, be kept
+National and province views read the rollup (province and district rows); it must equal the sum of its
+communes' rows, be kept
 current on commit like the commune rows, and be covered by the drift check and the rebuild.
 """
 
@@ -9,14 +10,17 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from accounts.models import TargetGroup
+from accounts.services import LearnerData, save_learner_profile
 from courses import services
 from courses.models import Enrolment, LessonProgress
 from reports import selectors
 from reports import services as report_services
-from reports.models import DistrictPeriodSummary, PeriodSummary
+from reports.models import PeriodSummary, RegistrationSummary, UnitPeriodSummary
 from reports.selectors import Filters
 from reports.summaries import half_year_start
 
+from ..conftest import make_user
 from . import test_stats_figures as figures_module
 from . import test_stats_fixtures as fx
 from .test_stats_figures import rows_by_code
@@ -34,7 +38,7 @@ def _values(figures):
 
 @pytest.mark.django_db
 def test_province_and_national_views_equal_the_communes_summed(world, province, district, other_district):
-    assert DistrictPeriodSummary.objects.filter(district=district).exists()
+    assert UnitPeriodSummary.objects.filter(unit=district).exists()
     by_district = rows_by_code(selectors.locality_report(None, province, Filters()))
     for unit in (district, other_district):
         communes = selectors.locality_report(None, unit, Filters())
@@ -50,37 +54,71 @@ def test_rollup_follows_each_change_on_commit(run, course, district, other_distr
     here, there = district.children.order_by("code")[0], other_district.children.order_by("code")[0]
     learner = learner_in(here, 1)
     run(services.enrol, learner, course["program"])
-    assert DistrictPeriodSummary.objects.get(district=district).enrolled == 1
+    assert UnitPeriodSummary.objects.get(unit=district).enrolled == 1
     move(run, learner, there)
     run(services.complete_lesson, learner, course["lessons"][0])
     run(services.complete_lesson, learner, course["lessons"][1])
     fx.take_final(run, learner, course)
-    row = DistrictPeriodSummary.objects.get(district=other_district)
+    row = UnitPeriodSummary.objects.get(unit=other_district)
     assert (row.enrolled, row.completed, row.passed, row.certified) == (0, 1, 1, 1)
-    assert DistrictPeriodSummary.objects.get(district=district).enrolled == 1  # enrolled where it happened
+    assert UnitPeriodSummary.objects.get(unit=district).enrolled == 1  # enrolled where it happened
     run(services.unenrol, learner, course["program"])
     assert not report_services.check_summary_drift().found
 
 
 @pytest.mark.django_db
-def test_district_drift_is_found_and_repaired(run, course, district, commune):
+def test_unit_drift_is_found_and_repaired(run, course, province, district, commune):
     learner = learner_in(commune, 1)
     run(services.enrol, learner, course["program"])
-    key = (district.pk, course["program"].pk, learner.learner_profile.target_group)
-    DistrictPeriodSummary.objects.update(enrolled=7)
-    stray = DistrictPeriodSummary.objects.create(district=district, program=course["program"], target_group="B",
-                                                 period_start="2020-01-01", enrolled=3)
+    group = learner.learner_profile.target_group
+    keys = sorted((unit.pk, course["program"].pk, group) for unit in (province, district))
+    UnitPeriodSummary.objects.update(enrolled=7)
+    stray = UnitPeriodSummary.objects.create(unit=district, program=course["program"], target_group="B",
+                                             period_start="2020-01-01", enrolled=3)
     drift = report_services.check_summary_drift()
     assert not drift.learner_rows and not drift.period_rows
-    assert sorted(k[:3] for k in drift.district_rows) == sorted([key[:2] + ("B",), key])
-    assert DistrictPeriodSummary.objects.filter(pk=stray.pk).exists()  # the check writes nothing
+    assert sorted(k[:3] for k in drift.unit_rows) == sorted(keys + [(district.pk, course["program"].pk, "B")])
+    assert UnitPeriodSummary.objects.filter(pk=stray.pk).exists()  # the check writes nothing
     report_services.rebuild_summaries()
-    assert not DistrictPeriodSummary.objects.filter(pk=stray.pk).exists()
-    assert DistrictPeriodSummary.objects.get().enrolled == 1
-    DistrictPeriodSummary.objects.all().delete()
-    assert report_services.check_summary_drift().district_rows
+    assert not UnitPeriodSummary.objects.filter(pk=stray.pk).exists()
+    assert sorted(UnitPeriodSummary.objects.values_list("unit_id", "enrolled")) == [(province.pk, 1), (district.pk, 1)]
+    UnitPeriodSummary.objects.all().delete()
+    assert report_services.check_summary_drift().unit_rows
     report_services.rebuild_summaries()
-    assert DistrictPeriodSummary.objects.get().enrolled == 1 and not report_services.check_summary_drift().found
+    assert UnitPeriodSummary.objects.filter(enrolled=1).count() == 2
+    assert not report_services.check_summary_drift().found
+
+
+@pytest.mark.django_db
+def test_registrations_follow_profiles_on_commit(django_capture_on_commit_callbacks, province, district,
+                                                 other_district):
+    here, there = district.children.order_by("code")[0], other_district.children.order_by("code")[0]
+
+    def registered(unit):
+        return sum(RegistrationSummary.objects.filter(unit=unit).values_list("registered", flat=True))
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        learners = [make_user(f"hv{i}") for i in range(3)]
+        for user in learners:
+            save_learner_profile(user, LearnerData(user.username, "", here, TargetGroup.A))
+    recounts = [callback for callback in callbacks if getattr(callback, "__name__", "") == "flush"]
+    assert len(recounts) == 1  # one registration recount for the whole transaction, however many profiles
+    for callback in callbacks:
+        callback()
+    assert (registered(district), registered(other_district), registered(province)) == (3, 0, 3)
+    profile = learners[0].learner_profile
+    profile.commune = there
+    with django_capture_on_commit_callbacks(execute=True):
+        profile.save()
+    assert (registered(district), registered(other_district), registered(province)) == (2, 1, 3)
+    with django_capture_on_commit_callbacks(execute=True):
+        learners[1].delete()
+    assert (registered(district), registered(other_district), registered(province)) == (1, 1, 2)
+    assert not report_services.check_summary_drift().registration_rows
+    RegistrationSummary.objects.filter(unit=district).update(registered=9)
+    assert len(report_services.check_summary_drift().registration_rows) == 1
+    report_services.rebuild_summaries()
+    assert registered(district) == 1 and not report_services.check_summary_drift().found
 
 
 def _last_seen(learner, moment):
