@@ -44,11 +44,15 @@ class Filters:
     structure: str = Structure.AT_THE_TIME
 
     @property
+    def end_aligned(self) -> bool:
+        """The period ends with a half-year (or never): "by the end" is a sum of whole half-years."""
+        return self.end is None or (self.end.month, self.end.day) in ((6, 30), (12, 31))
+
+    @property
     def half_year_aligned(self) -> bool:
         """Periods made of whole half-years are read from the half-year rows."""
         starts_ok = self.start is None or (self.start.day == 1 and self.start.month in (1, 7))
-        ends_ok = self.end is None or (self.end.month, self.end.day) in ((6, 30), (12, 31))
-        return starts_ok and ends_ok
+        return starts_ok and self.end_aligned
 
     @property
     def year(self) -> int | None:
@@ -147,12 +151,14 @@ def locality_report(user, parent: Locality | None, filters: Filters) -> Report:
     return Report(parent, filters, list(rows.values()), totals, trend, _breadcrumbs(user, parent))
 
 
-def _fill(rows, units, user, parent, filters) -> tuple[list, Figures]:
+def _fill(rows, units, user, parent, filters) -> list:
     """Fill the rows; returns the trend (enrolments and completions per half-year)."""
-    period, inactive, trend = _summary_figures(filters, units)
+    # One cutoff for both halves of "inactive": the stored half-years before its half-year, the rest live.
+    cutoff = timezone.now() - datetime.timedelta(days=INACTIVE_DAYS)
+    period, inactive, trend = _summary_figures(filters, units, cutoff)
     if not filters.half_year_aligned:
         period = _custom_period_figures(filters, units)
-    for figures in (period, inactive, _registered(filters, units), _live_inactive(filters, units)):
+    for figures in (period, inactive, _registered(filters, units), _live_inactive(filters, units, cutoff)):
         for key, values in figures.items():
             _put(rows, key, values)
     if filters.module_id:
@@ -289,13 +295,13 @@ def _current_path(path: str, moved: dict[str, str], depth: int = 0) -> str:
 _PERIOD_SUMS = ("enrolled", "started", "completed", "passed", "certified", "score_sum", "score_count")
 
 
-def _summary_figures(filters, units) -> tuple[dict, dict, list]:
+def _summary_figures(filters, units, cutoff: datetime.datetime) -> tuple[dict, dict, list]:
     """One grouped read of the period rows (per child unit × half-year) serves three things: the figures
     of a half-year-aligned period, the stored part of "inactive (30 days)" and the trend chart."""
     rows, lookup = units.summary_rows()
     sums = {name: Sum(name) for name in (*_PERIOD_SUMS, "open_last_seen")}
     grouped = units.grouped(_filter_common(rows, filters), lookup, by=("period_start",), **sums)
-    since = half_year_start(_inactive_cutoff())
+    since = half_year_start(cutoff)
     period, inactive, trend = {}, {}, {}
     for (key, start), values in grouped.items():
         if (filters.start is None or start >= filters.start) and (filters.end is None or start <= filters.end):
@@ -347,8 +353,7 @@ def _filter_common(queryset, filters: Filters):
 
 def _registered(filters, units) -> dict:
     """Registered learners: counted in their commune today, if registered by the end of the period."""
-    end_aligned = filters.end is None or (filters.end.month, filters.end.day) in ((6, 30), (12, 31))
-    if units.rollup and end_aligned:
+    if units.rollup and filters.end_aligned:
         rows = RegistrationSummary.objects.filter(unit_id__in=[unit.pk for unit in units.children])
         if filters.target_group:
             rows = rows.filter(target_group=filters.target_group)
@@ -363,18 +368,13 @@ def _registered(filters, units) -> dict:
     return units.grouped(profiles.order_by(), "commune__path", registered=Count("pk"))
 
 
-def _inactive_cutoff() -> datetime.datetime:
-    return timezone.now() - datetime.timedelta(days=INACTIVE_DAYS)
-
-
-def _live_inactive(filters, units) -> dict:
+def _live_inactive(filters, units, cutoff: datetime.datetime) -> dict:
     """Enrolled, not completed, and no learning activity for 30 days (as of today, whatever the period).
 
     Open rows last seen in half-years before the cutoff's come summed from the period rows
     (`_summary_figures`); the few last seen between the start of the cutoff's half-year and the cutoff are
     counted here, live.
     """
-    cutoff = _inactive_cutoff()
     since = timezone.make_aware(datetime.datetime.combine(half_year_start(cutoff), datetime.time.min))
     recent = _filter_common(LearnerProgramSummary.objects.filter(units.path_q("commune__path")), filters)
     recent = recent.filter(unenrolled_at__isnull=True, completed_at__isnull=True).annotate(

@@ -45,9 +45,9 @@ def refresh_learners(user_ids, program_ids=None) -> None:
         gone = [(u, p) for u, p, *_rest in old if (u, p) not in facts]
         _delete_learner_rows(gone)
         _refresh_periods(pairs)
+        unit_pairs = {(unit, p) for c, p in pairs for unit in summaries.ancestors(c, parent_of)}
         for level in _levels_above({c for c, _p in pairs}, parent_of):
-            _refresh_units({(unit, p) for c, p in pairs for unit in summaries.ancestors(c, parent_of)
-                            if unit in level})
+            _refresh_units({(unit, p) for unit, p in unit_pairs if unit in level})
 
 
 def refresh_registrations(commune_ids) -> None:
@@ -84,13 +84,13 @@ def _lock_units(commune_ids) -> dict[int, int | None]:
 
 
 def _levels_above(commune_ids, parent_of) -> list[set[int]]:
-    """The units above these communes, nearest level first: each level is recounted from the one below."""
-    levels, current = [], set(commune_ids)
-    while True:
-        current = {parent_of[pk] for pk in current if parent_of.get(pk)} - set().union(*levels, commune_ids)
-        if not current:
-            return levels
-        levels.append(current)
+    """The units above these communes grouped by depth, deepest first: a unit is recounted only after
+    every unit below it (a province may hold districts and, after a reform, communes directly)."""
+    units = {unit for pk in commune_ids for unit in summaries.ancestors(pk, parent_of)}
+    by_depth = defaultdict(set)
+    for unit in units:
+        by_depth[len(summaries.ancestors(unit, parent_of))].add(unit)
+    return [by_depth[depth] for depth in sorted(by_depth, reverse=True)]
 
 
 def _write_learner_rows(facts) -> None:
@@ -273,29 +273,24 @@ def rebuild_summaries() -> Drift:
                 (PeriodSummary, "commune_id", expected.periods, drift.period_rows),
                 (UnitPeriodSummary, "unit_id", expected.units, drift.unit_rows)):
             _write_counts(model, unit_field, {key: computed[key] for key in keys if key in computed})
-            _delete_counts(model, unit_field, [key for key in keys if key not in computed])
+            _delete_keys(model, (unit_field, "program_id", "target_group", "period_start"),
+                         [key for key in keys if key not in computed])
         registrations = expected.registrations
         _write_registrations({key: registrations[key] for key in drift.registration_rows if key in registrations})
-        _delete_registrations([key for key in drift.registration_rows if key not in registrations])
+        _delete_keys(RegistrationSummary, ("unit_id", "target_group", "period_start"),
+                     [key for key in drift.registration_rows if key not in registrations])
     if drift.found:
         logger.warning("report summaries rebuilt, drift repaired: %s", drift.summary())
     return drift
 
 
-def _delete_counts(model, unit_field: str, keys) -> None:
+def _delete_keys(model, fields: tuple[str, ...], keys) -> None:
+    """Delete the rows with these keys (values of `fields`), 500 to a statement."""
     for chunk_start in range(0, len(keys), 500):
         condition = Q()
-        for unit, program, group, start in keys[chunk_start:chunk_start + 500]:
-            condition |= Q(**{unit_field: unit}, program_id=program, target_group=group, period_start=start)
+        for key in keys[chunk_start:chunk_start + 500]:
+            condition |= Q(**dict(zip(fields, key, strict=True)))
         model.objects.filter(condition).delete()
-
-
-def _delete_registrations(keys) -> None:
-    for chunk_start in range(0, len(keys), 500):
-        condition = Q()
-        for unit, group, start in keys[chunk_start:chunk_start + 500]:
-            condition |= Q(unit_id=unit, target_group=group, period_start=start)
-        RegistrationSummary.objects.filter(condition).delete()
 
 
 # Export jobs ---------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from accounts.models import TargetGroup
 from accounts.services import LearnerData, save_learner_profile
 from courses import services
 from courses.models import Enrolment, LessonProgress
+from localities.models import Level, Locality, UnitType
 from reports import selectors
 from reports import services as report_services
 from reports.models import PeriodSummary, RegistrationSummary, UnitPeriodSummary
@@ -86,6 +87,21 @@ def test_unit_drift_is_found_and_repaired(run, course, province, district, commu
     assert report_services.check_summary_drift().unit_rows
     report_services.rebuild_summaries()
     assert UnitPeriodSummary.objects.filter(enrolled=1).count() == 2
+    assert not report_services.check_summary_drift().found
+
+
+@pytest.mark.django_db
+def test_province_is_recounted_after_its_districts_when_it_also_holds_communes(run, course, province, commune):
+    """After a reform a province may hold communes directly beside its districts: one refresh touching both
+    must recount the district before the province that sums it."""
+    direct = Locality.objects.create(level=Level.COMMUNE, code="99002", name="Xã Trực Thuộc",
+                                     unit_type=UnitType.XA, parent=province)
+    learners = [learner_in(commune, 1), learner_in(direct, 2)]
+    for learner in learners:
+        run(services.enrol, learner, course["program"])
+    UnitPeriodSummary.objects.all().delete()
+    report_services.refresh_learners([learner.pk for learner in learners])
+    assert sum(UnitPeriodSummary.objects.filter(unit=province).values_list("enrolled", flat=True)) == 2
     assert not report_services.check_summary_drift().found
 
 
