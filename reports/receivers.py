@@ -1,7 +1,14 @@
-"""Keep the report summaries current: every receiver recounts the touched learners on commit.
+"""Keep the report summaries current: every receiver recounts the touched learners after commit.
 
-A failed refresh is logged, never raised into the learner's request: the periodic rebuild repairs
-the summaries from the source records and the drift check reports that it had to.
+Learners are recounted by a task sent through the outbox: the message is written in the transaction
+of the change, so it is lost only if the change is, and with a broker the learner's request returns
+before the recount runs (submit was the slowest page under load because of it). Without a broker the
+task runs at once on commit, as before. Registrations are recounted in the process, once per
+transaction: they change on sign-up and imports, not on the learning pages.
+
+A failed refresh is logged, never raised into the learner's request: the outbox tries a failed task
+again, the periodic rebuild repairs the summaries from the source records and the drift check reports
+that it had to.
 """
 
 import logging
@@ -9,21 +16,16 @@ import threading
 
 from django.db import connection, transaction
 
+from lms import outbox
+
 logger = logging.getLogger(__name__)
 
 
+REFRESH_LEARNERS_TASK = "reports.refresh_learners"
+
+
 def _refresh_on_commit(user_ids, program_ids=None) -> None:
-    user_ids = list(user_ids)
-
-    def refresh():
-        from .services import refresh_learners
-
-        try:
-            refresh_learners(user_ids, program_ids)
-        except Exception:  # noqa: BLE001 - see the module docstring
-            logger.exception("report summary refresh failed for users %s", user_ids[:10])
-
-    transaction.on_commit(refresh)
+    outbox.enqueue(REFRESH_LEARNERS_TASK, sorted(set(user_ids)), sorted(program_ids) if program_ids else None)
 
 
 def on_progress_changed(sender, user_id, program_id, **kwargs):

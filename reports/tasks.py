@@ -10,6 +10,12 @@ def rebuild_summaries() -> int:
     return drift.count
 
 
+@shared_task(name="reports.refresh_learners")
+def refresh_learners(user_ids: list[int], program_ids: list[int] | None = None) -> None:
+    """Sent through the outbox by the receivers; recounting from the source makes a repeat harmless."""
+    services.refresh_learners(user_ids, program_ids)
+
+
 @shared_task(name="reports.check_summary_drift")
 def check_summary_drift() -> int:
     """Periodic (hourly): log a warning when the summaries differ from the source records."""

@@ -1,0 +1,69 @@
+"""Report summaries are recounted by a task sent through the outbox, not inside the learner's request.
+
+With a broker the request only writes and publishes the message (the recount was the heaviest part of a
+quiz submit under load); a worker recounts. Without one the task runs on commit, as every other test shows.
+"""
+
+import json
+
+import pytest
+from django.db import connection
+
+from outbox.models import OutboxMessage
+from reports.models import LearnerProgramSummary
+
+from ..courses.builders import make_course
+from .helpers import RedisServer, free_port, start_worker, stop_worker, using_broker, wait_for
+
+TASK = "reports.refresh_learners"
+
+
+@pytest.fixture
+def broker():
+    server = RedisServer(free_port()).start()
+    try:
+        with using_broker(server.url):
+            yield server
+    finally:
+        server.stop()
+
+
+@pytest.mark.django_db
+def test_without_a_broker_the_recount_runs_on_commit_and_is_marked_sent(client, learner, home_page,
+                                                                        django_capture_on_commit_callbacks):
+    program, _first, _second, lessons, _later = make_course(home_page, lessons_per_module=1)
+    client.force_login(learner)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/learning/programs/{program.pk}/enrol/")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/learning/lessons/{lessons[0].pk}/complete/")
+    messages = OutboxMessage.objects.filter(task_name=TASK)
+    assert messages.count() >= 2 and not messages.filter(sent_at__isnull=True).exists()
+    assert all(message.args[0] == [learner.pk] for message in messages)
+    assert LearnerProgramSummary.objects.get(user=learner, program=program).lessons_completed == 1
+
+
+@pytest.mark.broker
+@pytest.mark.django_db(transaction=True)
+def test_with_a_broker_the_request_only_queues_the_recount(client, learner, home_page, broker):
+    program, _first, _second, lessons, _later = make_course(home_page, lessons_per_module=1)
+    client.force_login(learner)
+    earlier = list(OutboxMessage.objects.values_list("pk", flat=True))  # the learner's sign-up, sent eagerly
+    client.post(f"/learning/programs/{program.pk}/enrol/")
+    response = client.post(f"/learning/lessons/{lessons[0].pk}/complete/")
+
+    assert response.status_code == 302
+    messages = OutboxMessage.objects.filter(task_name=TASK).exclude(pk__in=earlier)
+    assert messages.count() >= 2 and not messages.filter(sent_at__isnull=True).exists()
+    queued = {json.loads(raw)["headers"]["id"] for raw in broker.client().lrange("celery", 0, -1)}
+    assert {str(message.pk) for message in messages} <= queued
+    assert not LearnerProgramSummary.objects.filter(user=learner).exists()  # nobody has recounted yet
+
+    if connection.vendor != "postgresql":
+        return  # a worker is another process: it can reach only a PostgreSQL test database
+    worker = start_worker(broker.url)
+    try:
+        assert wait_for(lambda: LearnerProgramSummary.objects.filter(
+            user=learner, program=program, lessons_completed=1).exists())
+    finally:
+        stop_worker(worker)
