@@ -2,13 +2,17 @@
 
 The summaries are derived data: `reports.services.rebuild_summaries` recomputes them from the learning
 records (the source of truth) and `check_summary_drift` reports any difference. The receivers in
-`reports.receivers` keep them current between rebuilds, on commit of every change.
+`reports.receivers` keep them current between rebuilds, after every change commits.
 """
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+
+# Enrolled and not completed: the rows that can count as "inactive".
+OPEN = Q(completed_at__isnull=True, unenrolled_at__isnull=True)
 
 
 class LearnerProgramSummary(models.Model):
@@ -41,8 +45,14 @@ class LearnerProgramSummary(models.Model):
             # Serves the commune drill-down (learners of one commune) and the per-commune refresh.
             models.Index(fields=["commune", "program"], name="learner_summary_commune_idx"),
             models.Index(fields=["completion_commune", "program"], name="learner_summary_compl_idx"),
-            # Serves the live part of "inactive (30 days)": open rows last seen since the cutoff's half-year.
+            # Serve the live part of "inactive (30 days)": open rows last seen since the cutoff's half-year.
+            # Nationally by date; under one unit per commune and date, partial (completed and unenrolled
+            # rows, most of the table in time, are never read by it). The full date index also gives
+            # PostgreSQL the statistics of the expression: with only partial indexes it misjudged the
+            # row counts and chose the national plan for a province (13 ms instead of 1).
             models.Index(Coalesce("last_activity_at", "enrolled_at"), name="learner_summary_seen_idx"),
+            models.Index(F("commune"), Coalesce("last_activity_at", "enrolled_at"), condition=OPEN,
+                         name="learner_summary_open_unit_idx"),
         ]
 
 

@@ -23,7 +23,7 @@ from accounts.models import MANAGER_ROLES, LearnerProfile
 from courses.models import ModuleCompletion, ModulePage, ProgramPage
 from localities.models import Level, Locality
 
-from .models import ExportJob, LearnerProgramSummary, PeriodSummary, RegistrationSummary, UnitPeriodSummary
+from .models import OPEN, ExportJob, LearnerProgramSummary, PeriodSummary, RegistrationSummary, UnitPeriodSummary
 from .summaries import half_year_start
 
 INACTIVE_DAYS = 30
@@ -376,9 +376,12 @@ def _live_inactive(filters, units, cutoff: datetime.datetime) -> dict:
     counted here, live.
     """
     since = timezone.make_aware(datetime.datetime.combine(half_year_start(cutoff), datetime.time.min))
-    recent = _filter_common(LearnerProgramSummary.objects.filter(units.path_q("commune__path")), filters)
-    recent = recent.filter(unenrolled_at__isnull=True, completed_at__isnull=True).annotate(
-        last_seen=Coalesce("last_activity_at", "enrolled_at")).filter(last_seen__gte=since, last_seen__lt=cutoff)
+    # As then, the path is read on the join the grouping needs anyway: PostgreSQL then walks the parent's
+    # communes by the path index and each commune's open rows by learner_summary_open_unit_idx.
+    under = units.path_q("commune__path") if units.today else Q(commune__path__startswith=units.prefix)
+    recent = _filter_common(LearnerProgramSummary.objects.filter(under, OPEN), filters)
+    recent = recent.annotate(last_seen=Coalesce("last_activity_at", "enrolled_at")).filter(
+        last_seen__gte=since, last_seen__lt=cutoff)
     return units.grouped(recent.order_by(), "commune__path", inactive=Count("pk"))
 
 
@@ -417,9 +420,9 @@ def _breadcrumbs(user, parent) -> list[Locality]:
     """From the manager's start unit down to `parent` (ancestors above their scope are not links)."""
     if parent is None:
         return []
-    prefixes = [parent.path[:i + 1] for i, char in enumerate(parent.path) if char == "."]
-    chain = list(Locality.objects.filter(path__in=prefixes).order_by("path"))
-    return [unit for unit in chain if access.can_see_locality(user, unit, MANAGER_ROLES)]
+    above = [parent.path[:i + 1] for i, char in enumerate(parent.path[:-1]) if char == "."]
+    chain = list(Locality.objects.filter(path__in=above).order_by("path")) if above else []  # a province: none
+    return [unit for unit in [*chain, parent] if access.can_see_locality(user, unit, MANAGER_ROLES)]
 
 
 # A commune's learners ------------------------------------------------------------------------

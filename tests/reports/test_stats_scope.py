@@ -113,3 +113,15 @@ def test_province_learner_export_holds_only_the_requesters_scope(client, figures
     job = ExportJob.objects.get()
     content = b"".join(client.get(reverse("reports:download", args=[job.pk])).streaming_content).decode("utf-8-sig")
     assert "Nguyễn Trong Huyện" in content and "Trần Ngoài Huyện" not in content
+
+
+@pytest.mark.django_db
+def test_breadcrumbs_stop_at_the_managers_scope(district_manager, province_manager, province, district, commune,
+                                                django_assert_num_queries):
+    from reports.selectors import _breadcrumbs
+
+    assert _breadcrumbs(province_manager, commune) == [province, district, commune]
+    assert _breadcrumbs(district_manager, commune) == [district, commune]  # the province is not theirs
+    assert _breadcrumbs(district_manager, district) == [district]
+    with django_assert_num_queries(0):  # a province has nothing above it: no query
+        assert _breadcrumbs(province_manager, province) == [province]
