@@ -11,7 +11,7 @@ class ReportsConfig(AppConfig):
 
         from accounts.models import LearnerProfile
         from assessments.signals import attempt_graded
-        from courses.certificates.signals import certificate_ready
+        from courses.certificates.signals import certificate_ready, certificate_revoked
         from courses.signals import enrolment_changed, program_completed, progress_changed
 
         from . import receivers
@@ -20,7 +20,8 @@ class ReportsConfig(AppConfig):
         program_completed.connect(receivers.on_program_completed, dispatch_uid="reports.program_completed")
         enrolment_changed.connect(receivers.on_enrolment_changed, dispatch_uid="reports.enrolment_changed")
         attempt_graded.connect(receivers.on_attempt_graded, dispatch_uid="reports.attempt_graded")
-        certificate_ready.connect(receivers.on_certificate_ready, dispatch_uid="reports.certificate_ready")
+        certificate_ready.connect(receivers.on_certificate_changed, dispatch_uid="reports.certificate_ready")
+        certificate_revoked.connect(receivers.on_certificate_changed, dispatch_uid="reports.certificate_revoked")
         pre_save.connect(receivers.on_profile_saving, sender=LearnerProfile, dispatch_uid="reports.profile_saving")
         post_save.connect(receivers.on_profile_saved, sender=LearnerProfile, dispatch_uid="reports.profile_saved")
         post_delete.connect(receivers.on_profile_deleted, sender=LearnerProfile, dispatch_uid="reports.profile_deleted")

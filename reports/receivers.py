@@ -45,7 +45,8 @@ def on_attempt_graded(sender, attempt, **kwargs):
     _refresh_on_commit([attempt.user_id])
 
 
-def on_certificate_ready(sender, certificate, **kwargs):
+def on_certificate_changed(sender, certificate, **kwargs):
+    """Ready or revoked: "certificates issued" counts only valid ones."""
     _refresh_on_commit([certificate.user_id], [certificate.program_id])
 
 

@@ -21,7 +21,7 @@ from lms import outbox
 
 from . import pdf, selectors
 from .exceptions import CertificateError
-from .signals import certificate_ready
+from .signals import certificate_ready, certificate_revoked
 
 RENDER_TASK = "courses.render_certificate"
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are typed in by hand
@@ -107,6 +107,7 @@ def _revoke(certificate, actor, reason) -> None:
         raise CertificateError(_("Giấy chứng nhận này đã bị thu hồi."))
     CertificateEvent.objects.create(certificate=certificate, action=CertificateAction.REVOKED, actor=actor,
                                     reason=reason)
+    certificate_revoked.send(sender=Certificate, certificate=certificate)
 
 
 def reissue(manager, certificate: Certificate, reason: str) -> Certificate:

@@ -94,3 +94,18 @@ def test_periodic_tasks_are_registered():
     app.loader.import_default_modules()
     for name in ("reports.rebuild_summaries", "reports.check_summary_drift", "reports.cleanup_expired_exports"):
         assert name in app.tasks
+
+
+@pytest.mark.django_db
+def test_a_revoked_certificate_stops_counting_at_once(run, course, commune, district_manager):
+    from courses.certificates import services as certificates
+    from courses.models import Certificate
+
+    learner = learner_in(commune, 1)
+    fx.finish(run, learner, course)
+    summary = LearnerProgramSummary.objects.get(user=learner, program=course["program"])
+    assert summary.certified_at is not None
+    run(certificates.revoke, district_manager, Certificate.objects.get(user=learner), "Trùng hồ sơ")
+    summary.refresh_from_db()
+    assert summary.certified_at is None
+    assert not report_services.check_summary_drift().found
