@@ -38,6 +38,13 @@ def enqueue(task_name: str, *args, **kwargs):
     return message
 
 
+def amend(message, *args, **kwargs) -> None:
+    """New arguments for a message enqueued earlier in the same, still open transaction (a batch that
+    grows, as the report recount of an import does); after commit the message is the broker's."""
+    if _model().objects.filter(pk=message.pk, sent_at__isnull=True).update(args=list(args), kwargs=kwargs):
+        message.args, message.kwargs = list(args), kwargs
+
+
 def enqueue_many(task_name: str, calls: list[tuple]) -> list:
     """Record many calls of one task in one insert (periodic runs); each is published on commit."""
     model = _model()

@@ -23,6 +23,18 @@ def test_enqueue_publishes_on_commit(django_capture_on_commit_callbacks):
 
 
 @pytest.mark.django_db
+def test_amend_changes_a_message_until_it_is_published(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        message = outbox.enqueue("lms.health", "first")
+        outbox.amend(message, "second")
+    message.refresh_from_db()
+    assert message.args == ["second"] and message.sent_at is not None
+    outbox.amend(message, "too late")  # the broker has it: the row keeps what was sent
+    message.refresh_from_db()
+    assert message.args == ["second"]
+
+
+@pytest.mark.django_db
 def test_rollback_drops_the_task():
     with pytest.raises(RuntimeError), transaction.atomic():
         outbox.enqueue("lms.health", "x")

@@ -7,11 +7,14 @@ quiz submit under load); a worker recounts. Without one the task runs on commit,
 import json
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
+from accounts.models import TargetGroup
+from accounts.services import LearnerData, import_learners, save_learner_profile
 from outbox.models import OutboxMessage
-from reports.models import LearnerProgramSummary
+from reports.models import LearnerProgramSummary, RegistrationSummary
 
+from ..conftest import learner_sheet, make_user
 from ..courses.builders import make_course
 from .helpers import RedisServer, free_port, start_worker, stop_worker, using_broker, wait_for
 
@@ -41,6 +44,31 @@ def test_without_a_broker_the_recount_runs_on_commit_and_is_marked_sent(client, 
     assert messages.count() >= 2 and not messages.filter(sent_at__isnull=True).exists()
     assert all(message.args[0] == [learner.pk] for message in messages)
     assert LearnerProgramSummary.objects.get(user=learner, program=program).lessons_completed == 1
+
+
+@pytest.mark.django_db
+def test_an_import_sends_one_recount_for_all_its_learners(district_manager, district, commune,
+                                                          django_capture_on_commit_callbacks):
+    rows = [[f"Học Viên {i}", f"09880001{i:02d}", commune.code, "A", "", ""] for i in range(12)]
+    with django_capture_on_commit_callbacks(execute=True):
+        result = import_learners(district_manager, learner_sheet(rows), "learners.xlsx")
+    imported = sorted(user.pk for user, _password in result.created)
+    message = OutboxMessage.objects.get(task_name=TASK)  # one message, not twelve
+    assert len(imported) == 12 and message.args == [imported, None] and message.sent_at is not None
+    assert sum(RegistrationSummary.objects.filter(unit=district).values_list("registered", flat=True)) == 12
+
+
+@pytest.mark.django_db
+def test_a_rolled_back_change_leaves_the_next_one_its_own_message(commune, django_capture_on_commit_callbacks):
+    kept, dropped = make_user("hv-giu"), make_user("hv-bo")
+    OutboxMessage.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            save_learner_profile(dropped, LearnerData("Bỏ", "", commune, TargetGroup.A))
+            raise RuntimeError
+        save_learner_profile(kept, LearnerData("Giữ", "", commune, TargetGroup.A))
+    message = OutboxMessage.objects.get(task_name=TASK)
+    assert message.args == [[kept.pk], None] and message.sent_at is not None
 
 
 @pytest.mark.broker
