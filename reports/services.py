@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import LearnerProfile
+from accounts.models import LearnerProfile, User
 from localities.models import Locality
 
 from . import summaries
@@ -31,12 +31,13 @@ BATCH = 5000
 
 def refresh_learners(user_ids, program_ids=None) -> None:
     """Recompute the summaries of these learners (in these programs, default all) from the source."""
-    user_ids = list(user_ids)
+    user_ids = sorted(set(user_ids))
     if not user_ids:
         return
-    facts = summaries.learner_facts(user_ids, program_ids)
-    stored = _limit_rows(LearnerProgramSummary.objects.filter(user_id__in=user_ids), program_ids)
     with transaction.atomic():
+        _lock_learners(user_ids)
+        facts = summaries.learner_facts(user_ids, program_ids)
+        stored = _limit_rows(LearnerProgramSummary.objects.filter(user_id__in=user_ids), program_ids)
         old = list(stored.values_list("user_id", "program_id", "commune_id", "completion_commune_id"))
         pairs = {(c, p) for _u, p, *communes in old for c in communes if c}
         pairs |= {(c, f.program_id) for f in facts.values() for c in (f.commune_id, f.completion_commune_id) if c}
@@ -63,6 +64,13 @@ def refresh_registrations(commune_ids) -> None:
 
 def _limit_rows(queryset, program_ids):
     return queryset if program_ids is None else queryset.filter(program_id__in=list(program_ids))
+
+
+def _lock_learners(user_ids) -> None:
+    """One refresh of a learner at a time (two workers may hold two tasks for the same learner): the later
+    reads the source after the earlier has written, so an older count can never overwrite a newer one.
+    Learners are locked before units, in id order, by every refresh: no cycle."""
+    list(User.objects.select_for_update().filter(pk__in=user_ids).order_by("pk").values_list("pk", flat=True))
 
 
 def _lock_units(commune_ids) -> dict[int, int | None]:

@@ -109,3 +109,47 @@ def test_a_revoked_certificate_stops_counting_at_once(run, course, commune, dist
     summary.refresh_from_db()
     assert summary.certified_at is None
     assert not report_services.check_summary_drift().found
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refresh_waits_for_a_concurrent_refresh_of_the_same_learner(course, commune,
+                                                                      django_capture_on_commit_callbacks):
+    """Two workers may hold two recount tasks of one learner: the later must read what the earlier wrote."""
+    import threading
+
+    from django.db import connection, connections, transaction
+
+    from accounts.models import LearnerProfile, User
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL (SQLite has one writer anyway)")
+    learner = learner_in(commune, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.enrol(learner, course["program"])
+    held, release = threading.Event(), threading.Event()
+
+    def other_refresh():  # holds the learner as a refresh does, changes the source, commits
+        try:
+            with transaction.atomic():
+                list(User.objects.select_for_update().filter(pk=learner.pk))
+                held.set()
+                release.wait(10)
+                LearnerProfile.objects.filter(user=learner).update(target_group=TargetGroup.B)
+        finally:
+            connections.close_all()
+
+    def refresh():
+        try:
+            report_services.refresh_learners([learner.pk])
+        finally:
+            connections.close_all()
+
+    holder, waiter = threading.Thread(target=other_refresh), threading.Thread(target=refresh)
+    holder.start()
+    assert held.wait(10)
+    waiter.start()
+    waiter.join(0.5)
+    assert waiter.is_alive()  # waits for the other refresh's transaction
+    release.set()
+    holder.join(10), waiter.join(10)
+    assert LearnerProgramSummary.objects.get(user=learner).target_group == TargetGroup.B
