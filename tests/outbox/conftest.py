@@ -1,6 +1,6 @@
 import pytest
 
-from ..outbox.helpers import forget_celery_connections
+from ..outbox.helpers import RedisServer, forget_celery_connections, free_port, using_broker
 
 
 @pytest.fixture(autouse=True)
@@ -8,3 +8,14 @@ def _fresh_celery_state():
     """Celery caches its result backend and pools on first use; later tests configure their own."""
     yield
     forget_celery_connections()
+
+
+@pytest.fixture
+def broker():
+    """A redis-server of the test's own on a free port, as the Celery broker (the machine's Redis is untouched)."""
+    server = RedisServer(free_port()).start()
+    try:
+        with using_broker(server.url):
+            yield server
+    finally:
+        server.stop()

@@ -14,17 +14,7 @@ from lms import outbox
 from outbox.models import OutboxMessage
 
 from ..courses.builders import make_course
-from .helpers import RedisServer, free_port, start_worker, stop_worker, using_broker, wait_for
-
-
-@pytest.fixture
-def broker():
-    server = RedisServer(free_port()).start()
-    try:
-        with using_broker(server.url):
-            yield server
-    finally:
-        server.stop()
+from .helpers import start_worker, stop_worker, wait_for
 
 
 @pytest.mark.broker

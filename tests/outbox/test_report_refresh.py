@@ -16,19 +16,9 @@ from reports.models import LearnerProgramSummary, RegistrationSummary
 
 from ..conftest import learner_sheet, make_user
 from ..courses.builders import make_course
-from .helpers import RedisServer, free_port, start_worker, stop_worker, using_broker, wait_for
+from .helpers import start_worker, stop_worker, wait_for
 
 TASK = "reports.refresh_learners"
-
-
-@pytest.fixture
-def broker():
-    server = RedisServer(free_port()).start()
-    try:
-        with using_broker(server.url):
-            yield server
-    finally:
-        server.stop()
 
 
 @pytest.mark.django_db
