@@ -192,11 +192,11 @@ class _Units:
         if filters.structure == Structure.AT_THE_TIME and filters.end:
             children = children.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=filters.end))
         self.today = filters.structure == Structure.TODAY
-        self.moved = _successor_paths() if self.today else {}
+        self.successors = Successors.load() if self.today else Successors({})
         if self.today and parent is not None and parent.level != Level.COMMUNE:
             # Current units of a merged unit now sit under its successor (Yên Dũng's communes in the city).
             children = children | Locality.objects.filter(
-                self._moved_in_q("parent__path"), valid_to__isnull=True).exclude(parent=parent)
+                parent__path__in=self._moved_in, valid_to__isnull=True).exclude(parent=parent)
         self.children = list(children.order_by("code"))
         self.length = len(self.child_key(self.children[0])) if self.children else len(self.prefix)
         # The unit rollup answers when every child unit is a province or a district (as then): its rows
@@ -215,18 +215,27 @@ class _Units:
         return {unit.pk: unit.path for unit in self.children}
 
     def child_key(self, unit: Locality) -> str:
-        return _current_path(unit.path, self.moved) if self.today else unit.path
+        return self.successors.current(unit.path) if self.today else unit.path
 
-    def _moved_in_q(self, lookup: str) -> Q:
-        """Retired units outside the parent whose successor lies inside it."""
-        condition = Q(pk__in=[])
-        for old_path in self.moved:
-            if _current_path(old_path, self.moved).startswith(self.prefix) and not old_path.startswith(self.prefix):
-                condition |= Q(**{lookup: old_path})
+    @cached_property
+    def _moved_in(self) -> list[str]:
+        """Paths of the retired units outside the parent whose ground now lies inside it, widest first."""
+        return sorted((old for old in self.successors.moved
+                       if not old.startswith(self.prefix) and self.successors.current(old).startswith(self.prefix)),
+                      key=len)
+
+    def _moved_in_q(self) -> Q:
+        """Units under a moved-in path; a path under one already listed adds nothing (a merged province
+        brings hundreds of retired districts and communes, all under its own path)."""
+        condition, listed = Q(pk__in=[]), set()
+        for old in self._moved_in:
+            if not any(prefix in listed for prefix in _ancestor_paths(old)):
+                listed.add(old)
+                condition |= Q(path__startswith=old)
         return condition
 
     def key(self, commune_path: str) -> str | None:
-        path = _current_path(commune_path, self.moved) if self.today else commune_path
+        path = self.successors.current(commune_path) if self.today else commune_path
         return path[:self.length] if path and path.startswith(self.prefix) else None
 
     def path_q(self, lookup: str) -> Q:
@@ -235,7 +244,7 @@ class _Units:
             return Q()  # everything: no filter at all
         # An id list from the small unit table lets PostgreSQL use the commune indexes of the big
         # tables (a LIKE on a joined path cannot use the path index under a non-C collation).
-        units = Locality.objects.filter(Q(path__startswith=self.prefix) | self._moved_in_q("path__startswith"))
+        units = Locality.objects.filter(Q(path__startswith=self.prefix) | self._moved_in_q())
         return Q(**{f"{lookup.removesuffix('__path')}_id__in": units.values("pk")})
 
     def grouped(self, queryset, lookup: str, *, by: tuple[str, ...] = (), **sums) -> dict:
@@ -274,22 +283,55 @@ class _Units:
         return result
 
 
-def _successor_paths() -> dict[str, str]:
-    """Path of every retired unit → path of its successor (one query; merged units are few)."""
-    rows = Locality.objects.filter(valid_to__isnull=False, successor__isnull=False).values_list(
-        "path", "successor__path")
-    return dict(rows)
+class Successors:
+    """Where the ground of each retired unit lies today, through the successor links.
 
+    A nationwide merger retires thousands of units (2025: about two communes in three), so a path is
+    resolved by looking up its own few ancestor paths, never by scanning the retired ones, and each
+    path once per report.
+    """
 
-def _current_path(path: str, moved: dict[str, str], depth: int = 0) -> str:
-    """Where `path` lies today: the widest retired ancestor-or-self is replaced by its successor."""
-    if depth > 10:  # a successor cycle in bad data must not hang the page
+    def __init__(self, moved: dict[str, str]):
+        self.moved = moved  # path of a retired unit -> path of its successor
+        self._current: dict[str, str] = {}
+
+    @classmethod
+    def load(cls) -> "Successors":
+        rows = Locality.objects.filter(valid_to__isnull=False, successor__isnull=False).values_list(
+            "path", "successor__path")
+        return cls(dict(rows))
+
+    def current(self, path: str) -> str:
+        """The deepest retired ancestor-or-self is replaced by its successor, again until none is retired.
+
+        Deepest first: a retired commune's own link is the most precise news of it. (Widest first lost it:
+        a commune merged into a neighbour inside a district that itself merged then pointed at no unit,
+        and its learners dropped out of the regrouped view.)"""
+        found = self._current.get(path)
+        if found is None:
+            found = self._current[path] = self._resolve(path)
+        return found
+
+    def _resolve(self, path: str) -> str:
+        for _hop in range(10):  # a successor cycle in bad data must not hang the page
+            old = next((prefix for prefix in reversed(_ancestor_paths(path, itself=True)) if prefix in self.moved),
+                       None)
+            if old is None:
+                break
+            path = self.moved[old] + path[len(old):]
         return path
-    for old, new in sorted(moved.items(), key=lambda item: len(item[0])):
-        if path.startswith(old):
-            rest = path[len(old):]
-            return _current_path(new if not rest else new + rest, moved, depth + 1)
-    return path
+
+    def merged_into(self, path: str) -> list[str]:
+        """Retired units whose ground lies today where that of `path` does (its own path may have moved too:
+        a commune of a merged district)."""
+        here = self.current(path)
+        return [old for old in self.moved if self.current(old) == here]
+
+
+def _ancestor_paths(path: str, itself: bool = False) -> list[str]:
+    """"01.002.00003." -> ["01.", "01.002."] (and the path itself), widest first."""
+    prefixes = [path[:end + 1] for end, char in enumerate(path) if char == "."]
+    return prefixes if itself else prefixes[:-1]
 
 
 _PERIOD_SUMS = ("enrolled", "started", "completed", "passed", "certified", "score_sum", "score_count")
@@ -431,10 +473,8 @@ def commune_learners(commune: Locality, filters: Filters, limit: int = 1000):
     """Learner rows counted in this commune (enrolled or completed there), with their progress."""
     condition = Q(commune=commune) | Q(completion_commune=commune)
     if filters.structure == Structure.TODAY:
-        moved = _successor_paths()
-        old = [path for path in moved if _current_path(path, moved) == commune.path]
-        for path in old:
-            condition |= Q(commune__path=path) | Q(completion_commune__path=path)
+        old = Successors.load().merged_into(commune.path)
+        condition |= Q(commune__path__in=old) | Q(completion_commune__path__in=old)
     rows = _filter_common(LearnerProgramSummary.objects.filter(condition), filters)
     return list(rows.select_related("user", "program", "commune", "completion_commune")
                 .order_by("user__full_name", "user_id", "program__title")[:limit])

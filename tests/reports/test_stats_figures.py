@@ -117,3 +117,22 @@ def test_merged_district_regroups_in_the_province_view(run, course, province):
     assert "221" not in today and today["213"].enrolled == 1 and today["213"].registered == 1
     city_today = selectors.locality_report(None, city, Filters(structure=Structure.TODAY))
     assert city_today.totals.enrolled == 1
+
+
+@pytest.mark.django_db
+def test_commune_merged_inside_a_merged_district_counts_in_its_successor_today(run, course, province):
+    """Yên Dũng: commune A merged into commune B of the same district, then the district into the city. The
+    learner of A counts in B under the city (following the district first pointed at no unit: lost)."""
+    yen_dung = Locality.objects.get(level="district", code="221")
+    city = Locality.objects.get(level="district", code="213")
+    merged, kept = list(yen_dung.children.order_by("code")[:2])
+    learner = learner_in(merged, 9)
+    run(services.enrol, learner, course["program"])
+    merged.valid_to, merged.successor = datetime.date(2024, 12, 31), kept
+    merged.save()
+    yen_dung.valid_to, yen_dung.successor = datetime.date(2024, 12, 31), city
+    yen_dung.save()
+    city_today = rows_by_code(selectors.locality_report(None, city, Filters(structure=Structure.TODAY)))
+    assert merged.code not in city_today and city_today[kept.code].enrolled == 1
+    learners = selectors.commune_learners(kept, Filters(structure=Structure.TODAY))
+    assert [row.user for row in learners] == [learner]
