@@ -75,19 +75,24 @@ def start_attempt(user, quiz: Quiz, now=None) -> Attempt:
     _check_window(quiz, now)
     used = Attempt.objects.filter(user=user, quiz=quiz).count()
     if quiz.attempts_allowed and used >= quiz.attempts_allowed:
-        raise AttemptLimitReached(_("Bạn đã dùng hết %(count)s lần làm bài.") % {"count": quiz.attempts_allowed})
+        return _parallel_start_or_limit(user, quiz)
     drawn = _draw(quiz)
     if not drawn:
         raise EmptyQuiz(_("Bài kiểm tra chưa có câu hỏi."))
     try:
         with transaction.atomic():
             return _create_attempt(user, quiz, used + 1, drawn, now)
-    except IntegrityError:
-        # A parallel start took this number: resume what it opened, or the limit is reached.
-        winner = Attempt.objects.filter(user=user, quiz=quiz, state=AttemptState.IN_PROGRESS).first()
-        if winner:
-            return winner
-        raise AttemptLimitReached(_("Bạn đã dùng hết số lần làm bài.")) from None
+    except IntegrityError:  # a parallel start took this number
+        return _parallel_start_or_limit(user, quiz)
+
+
+def _parallel_start_or_limit(user, quiz: Quiz) -> Attempt:
+    """The attempt a parallel start (another tab) has just opened, or else the limit is reached. Looked up
+    again on purpose: that start may have committed after this one found no open attempt."""
+    winner = Attempt.objects.filter(user=user, quiz=quiz, state=AttemptState.IN_PROGRESS).first()
+    if winner:
+        return winner
+    raise AttemptLimitReached(_("Bạn đã dùng hết %(count)s lần làm bài.") % {"count": quiz.attempts_allowed})
 
 
 def _check_window(quiz: Quiz, now) -> None:
