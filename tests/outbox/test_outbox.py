@@ -96,3 +96,19 @@ def test_beat_skips_tasks_that_are_not_installed(tmp_path):
         scheduler.close()
     finally:
         app.conf.beat_schedule = saved
+
+
+@pytest.mark.django_db
+def test_purge_command_keeps_unsent_and_recent_rows():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    sent_long_ago = OutboxMessage.objects.create(task_name="lms.health", sent_at=timezone.now() - timedelta(days=3))
+    waiting = OutboxMessage.objects.create(task_name="lms.health")
+    output = StringIO()
+    call_command("purge_outbox", stdout=output)  # a week by default: nothing to forget yet
+    call_command("purge_outbox", "--days", "2", stdout=output)
+    assert output.getvalue().split() == ["0", "1"]
+    assert list(OutboxMessage.objects.values_list("pk", flat=True)) == [waiting.pk]
+    assert not OutboxMessage.objects.filter(pk=sent_long_ago.pk).exists()
