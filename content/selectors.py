@@ -7,7 +7,7 @@ from wagtail.images import get_image_model
 
 from accounts import access
 from accounts.models import LearnerProfile, Role, User
-from localities.models import PATH_SEPARATOR, Locality
+from localities.models import Locality, path_prefixes
 
 from .models import Broadcast, Material, PressWork, WorkStatus
 
@@ -74,12 +74,6 @@ def get_published_work(pk: int) -> PressWork:
     return get_object_or_404(works, pk=pk)
 
 
-def _ancestor_paths(path: str) -> list[str]:
-    """"24.219.07xxx." -> ["24.", "24.219.", "24.219.07xxx."]: the unit and every unit above it."""
-    codes = path.rstrip(PATH_SEPARATOR).split(PATH_SEPARATOR)
-    return [PATH_SEPARATOR.join(codes[: depth + 1]) + PATH_SEPARATOR for depth in range(len(codes))]
-
-
 def visible_materials(user: User) -> QuerySet:
     """Learners: materials of the province plus their district (and commune). Staff: also their scope."""
     materials = Material.objects.filter(published=True).select_related("locality", "program_page")
@@ -89,9 +83,9 @@ def visible_materials(user: User) -> QuerySet:
     commune_path = (LearnerProfile.objects.filter(user_id=user.pk)
                     .values_list("commune__path", flat=True).first())
     if commune_path:
-        paths.update(_ancestor_paths(commune_path))
+        paths.update(path_prefixes(commune_path))
     for scope in access.scope_localities(user):
-        paths.update(_ancestor_paths(scope.path))
+        paths.update(path_prefixes(scope.path))
         condition |= Q(locality__path__startswith=scope.path)
     if not paths:
         return materials.none()

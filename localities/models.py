@@ -25,6 +25,12 @@ class UnitType(models.TextChoices):
 PATH_SEPARATOR = "."
 
 
+def path_prefixes(path: str) -> list[str]:
+    """"24.219.07xxx." -> ["24.", "24.219.", "24.219.07xxx."]: the paths of the unit and every unit above
+    it, widest first (drop the last for the units above only)."""
+    return [path[:end + 1] for end, char in enumerate(path) if char == PATH_SEPARATOR]
+
+
 class LocalityQuerySet(models.QuerySet):
     def provinces(self):
         return self.filter(level=Level.PROVINCE)

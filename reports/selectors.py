@@ -21,7 +21,7 @@ from django.utils import timezone
 from accounts import access
 from accounts.models import MANAGER_ROLES, LearnerProfile
 from courses.models import ModuleCompletion, ModulePage, ProgramPage
-from localities.models import Level, Locality
+from localities.models import Level, Locality, path_prefixes
 
 from .models import OPEN, ExportJob, LearnerProgramSummary, PeriodSummary, RegistrationSummary, UnitPeriodSummary
 from .summaries import half_year_start
@@ -229,7 +229,7 @@ class _Units:
         brings hundreds of retired districts and communes, all under its own path)."""
         condition, listed = Q(pk__in=[]), set()
         for old in self._moved_in:
-            if not any(prefix in listed for prefix in _ancestor_paths(old)):
+            if not any(prefix in listed for prefix in path_prefixes(old)[:-1]):
                 listed.add(old)
                 condition |= Q(path__startswith=old)
         return condition
@@ -314,8 +314,7 @@ class Successors:
 
     def _resolve(self, path: str) -> str:
         for _hop in range(10):  # a successor cycle in bad data must not hang the page
-            old = next((prefix for prefix in reversed(_ancestor_paths(path, itself=True)) if prefix in self.moved),
-                       None)
+            old = next((prefix for prefix in reversed(path_prefixes(path)) if prefix in self.moved), None)
             if old is None:
                 break
             path = self.moved[old] + path[len(old):]
@@ -326,12 +325,6 @@ class Successors:
         a commune of a merged district)."""
         here = self.current(path)
         return [old for old in self.moved if self.current(old) == here]
-
-
-def _ancestor_paths(path: str, itself: bool = False) -> list[str]:
-    """"01.002.00003." -> ["01.", "01.002."] (and the path itself), widest first."""
-    prefixes = [path[:end + 1] for end, char in enumerate(path) if char == "."]
-    return prefixes if itself else prefixes[:-1]
 
 
 _PERIOD_SUMS = ("enrolled", "started", "completed", "passed", "certified", "score_sum", "score_count")
@@ -418,9 +411,10 @@ def _live_inactive(filters, units, cutoff: datetime.datetime) -> dict:
     counted here, live.
     """
     since = timezone.make_aware(datetime.datetime.combine(half_year_start(cutoff), datetime.time.min))
-    # As then, the path is read on the join the grouping needs anyway: PostgreSQL then walks the parent's
-    # communes by the path index and each commune's open rows by learner_summary_open_unit_idx.
-    under = units.path_q("commune__path") if units.today else Q(commune__path__startswith=units.prefix)
+    # Under a unit, as then, the path is read on the join the grouping needs anyway: PostgreSQL then walks
+    # the unit's communes by the path index and each commune's open rows by learner_summary_open_unit_idx.
+    as_then_under_unit = units.prefix and not units.today
+    under = Q(commune__path__startswith=units.prefix) if as_then_under_unit else units.path_q("commune__path")
     recent = _filter_common(LearnerProgramSummary.objects.filter(under, OPEN), filters)
     recent = recent.annotate(last_seen=Coalesce("last_activity_at", "enrolled_at")).filter(
         last_seen__gte=since, last_seen__lt=cutoff)
@@ -462,7 +456,7 @@ def _breadcrumbs(user, parent) -> list[Locality]:
     """From the manager's start unit down to `parent` (ancestors above their scope are not links)."""
     if parent is None:
         return []
-    above = [parent.path[:i + 1] for i, char in enumerate(parent.path[:-1]) if char == "."]
+    above = path_prefixes(parent.path)[:-1]
     chain = list(Locality.objects.filter(path__in=above).order_by("path")) if above else []  # a province: none
     return [unit for unit in [*chain, parent] if access.can_see_locality(user, unit, MANAGER_ROLES)]
 
