@@ -11,6 +11,8 @@ import pytest
 from lms.celery import app
 from lms.tasks import health
 
+from ..outbox.helpers import forget_celery_connections
+
 BROKER = os.environ.get("TEST_CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,10 +29,12 @@ def worker():
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     saved = {key: app.conf[key] for key in ("broker_url", "result_backend", "task_always_eager")}
+    forget_celery_connections()  # an earlier test may have cached the backend of the eager config
     app.conf.update(broker_url=BROKER, result_backend=BROKER, task_always_eager=False)
     try:
         yield queue
     finally:
+        forget_celery_connections()
         app.conf.update(saved)
         process.terminate()
         process.wait(timeout=20)
