@@ -10,7 +10,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import LearnerProfile, User
+from accounts.models import LearnerProfile
+from lms.db import advisory_lock, atomic_with_retry
 from localities.models import Locality
 
 from . import summaries
@@ -32,45 +33,56 @@ BATCH = 5000
 def refresh_learners(user_ids, program_ids=None) -> None:
     """Recompute the summaries of these learners (in these programs, default all) from the source."""
     user_ids = sorted(set(user_ids))
-    if not user_ids:
-        return
-    with transaction.atomic():
-        _lock_learners(user_ids)
-        facts = summaries.learner_facts(user_ids, program_ids)
-        stored = _limit_rows(LearnerProgramSummary.objects.filter(user_id__in=user_ids), program_ids)
-        old = list(stored.values_list("user_id", "program_id", "commune_id", "completion_commune_id"))
-        pairs = {(c, p) for _u, p, *communes in old for c in communes if c}
-        pairs |= {(c, f.program_id) for f in facts.values() for c in (f.commune_id, f.completion_commune_id) if c}
-        parent_of = _lock_units({c for c, _p in pairs})
-        _write_learner_rows(list(facts.values()))
-        gone = [(u, p) for u, p, *_rest in old if (u, p) not in facts]
-        _delete_learner_rows(gone)
-        _refresh_periods(pairs)
-        unit_pairs = {(unit, p) for c, p in pairs for unit in summaries.ancestors(c, parent_of)}
-        for level in _levels_above({c for c, _p in pairs}, parent_of):
-            _refresh_units({(unit, p) for unit, p in unit_pairs if unit in level})
+    if user_ids:
+        _recount_learners(user_ids, program_ids)
+
+
+@atomic_with_retry
+def _recount_learners(user_ids, program_ids) -> None:
+    _lock_learners(user_ids)
+    facts = summaries.learner_facts(user_ids, program_ids)
+    stored = _limit_rows(LearnerProgramSummary.objects.filter(user_id__in=user_ids), program_ids)
+    old = list(stored.values_list("user_id", "program_id", "commune_id", "completion_commune_id"))
+    pairs = {(c, p) for _u, p, *communes in old for c in communes if c}
+    pairs |= {(c, f.program_id) for f in facts.values() for c in (f.commune_id, f.completion_commune_id) if c}
+    parent_of = _lock_units({c for c, _p in pairs})
+    _write_learner_rows(list(facts.values()))
+    gone = [(u, p) for u, p, *_rest in old if (u, p) not in facts]
+    _delete_learner_rows(gone)
+    _refresh_periods(pairs)
+    unit_pairs = {(unit, p) for c, p in pairs for unit in summaries.ancestors(c, parent_of)}
+    for level in _levels_above({c for c, _p in pairs}, parent_of):
+        _refresh_units({(unit, p) for unit, p in unit_pairs if unit in level})
 
 
 def refresh_registrations(commune_ids) -> None:
     """Recount the registered learners of every unit above these communes from the learner profiles."""
     commune_ids = {pk for pk in commune_ids if pk}
-    if not commune_ids:
-        return
-    with transaction.atomic():
-        parent_of = _lock_units(commune_ids)
-        for level in _levels_above(commune_ids, parent_of):
-            _refresh_registration_units(level)
+    if commune_ids:
+        _recount_registrations(commune_ids)
+
+
+@atomic_with_retry
+def _recount_registrations(commune_ids) -> None:
+    parent_of = _lock_units(commune_ids)
+    for level in _levels_above(commune_ids, parent_of):
+        _refresh_registration_units(level)
 
 
 def _limit_rows(queryset, program_ids):
     return queryset if program_ids is None else queryset.filter(program_id__in=list(program_ids))
 
 
+LEARNER_LOCK, UNIT_LOCK = "reports.recount.learner", "reports.recount.unit"
+
+
 def _lock_learners(user_ids) -> None:
     """One refresh of a learner at a time (two workers may hold two tasks for the same learner): the later
     reads the source after the earlier has written, so an older count can never overwrite a newer one.
-    Learners are locked before units, in id order, by every refresh: no cycle."""
-    list(User.objects.select_for_update().filter(pk__in=user_ids).order_by("pk").values_list("pk", flat=True))
+    Learners are locked before units, in id order, by every refresh: no cycle. The locks are advisory
+    (lms.db): a row lock on the user would also be waited for by every request inserting a row that
+    points to the user, whose foreign-key check holds a lock the recount may be waiting for."""
+    advisory_lock(LEARNER_LOCK, user_ids)
 
 
 def _lock_units(commune_ids) -> dict[int, int | None]:
@@ -86,8 +98,7 @@ def _lock_units(commune_ids) -> dict[int, int | None]:
     parent_of.update(Locality.objects.filter(pk__in=districts).values_list("pk", "parent_id"))
     provinces = {parent_of[pk] for pk in districts if parent_of.get(pk)}
     for units in (set(commune_ids) | districts, provinces - districts):
-        list(Locality.objects.select_for_update().filter(pk__in=sorted(units)).order_by("pk")
-             .values_list("pk", flat=True))
+        advisory_lock(UNIT_LOCK, units)
     return parent_of
 
 

@@ -119,7 +119,8 @@ def test_a_refresh_waits_for_a_concurrent_refresh_of_the_same_learner(course, co
 
     from django.db import connection, connections, transaction
 
-    from accounts.models import LearnerProfile, User
+    from accounts.models import LearnerProfile
+    from lms.db import advisory_lock
 
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL (SQLite has one writer anyway)")
@@ -131,7 +132,7 @@ def test_a_refresh_waits_for_a_concurrent_refresh_of_the_same_learner(course, co
     def other_refresh():  # holds the learner as a refresh does, changes the source, commits
         try:
             with transaction.atomic():
-                list(User.objects.select_for_update().filter(pk=learner.pk))
+                advisory_lock(report_services.LEARNER_LOCK, [learner.pk])
                 held.set()
                 release.wait(10)
                 LearnerProfile.objects.filter(user=learner).update(target_group=TargetGroup.B)
