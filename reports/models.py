@@ -169,3 +169,17 @@ class ExportJob(models.Model):
             # Serves cleanup_expired_exports: old jobs first.
             models.Index(fields=["created_at"], name="export_job_created_idx"),
         ]
+
+
+class PendingRecount(models.Model):
+    """A learner (in a program; empty: all their programs) whose summary rows need a recount.
+
+    Written in the transaction of the change, beside the outbox message that asks for the recount. A recount
+    task takes every pending row at once, so when the workers fall behind, one task recounts the backlog of
+    many messages together and the later messages find nothing left to do. Plain integers, no foreign keys:
+    inserting a row must not lock the learner (see lms.db).
+    """
+
+    user_id = models.IntegerField()
+    program_id = models.IntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)

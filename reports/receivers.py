@@ -93,7 +93,8 @@ class _TransactionBatch:
 
 
 class _LearnerRecount(_TransactionBatch):
-    """One outbox message per transaction: its arguments grow with every learner the transaction touches."""
+    """One outbox message per transaction: its arguments grow with every learner the transaction touches.
+    The learners are also marked in PendingRecount, which is what the task recounts (in batches)."""
 
     def __init__(self):
         super().__init__()
@@ -102,6 +103,9 @@ class _LearnerRecount(_TransactionBatch):
         self.message = None
 
     def add(self, user_ids, program_ids) -> None:
+        from .services import mark_for_recount
+
+        mark_for_recount(user_ids, program_ids)
         self.users |= set(user_ids)
         self.programs = None if program_ids is None or self.programs is None else self.programs | set(program_ids)
         args = (sorted(self.users), None if self.programs is None else sorted(self.programs))

@@ -19,6 +19,7 @@ from .models import (
     ExportJob,
     ExportStatus,
     LearnerProgramSummary,
+    PendingRecount,
     PeriodSummary,
     RegistrationSummary,
     UnitPeriodSummary,
@@ -30,14 +31,46 @@ BATCH = 5000
 
 # Summaries ----------------------------------------------------------------------------------
 
+PENDING_BATCH = 2000
+
+
 def refresh_learners(user_ids, program_ids=None) -> None:
     """Recompute the summaries of these learners (in these programs, default all) from the source."""
     user_ids = sorted(set(user_ids))
     if user_ids:
-        _recount_learners(user_ids, program_ids)
+        atomic_with_retry(_recount_learners)(user_ids, program_ids)
+
+
+def mark_for_recount(user_ids, program_ids=None) -> None:
+    """Ask, in the caller's transaction, for these learners to be recounted by the next `recount_pending`."""
+    programs = [None] if program_ids is None else sorted(set(program_ids))
+    PendingRecount.objects.bulk_create(
+        [PendingRecount(user_id=user, program_id=program) for user in sorted(set(user_ids)) for program in programs])
 
 
 @atomic_with_retry
+def recount_pending(limit: int = PENDING_BATCH) -> int:
+    """Recount every learner waiting in PendingRecount (up to `limit` rows) in one batch; returns the rows
+    taken. Rows another worker is recounting are skipped, not waited for; rows of a failed recount come
+    back with the rolled-back transaction."""
+    rows = list(PendingRecount.objects.select_for_update(skip_locked=True).order_by("pk")
+                .values_list("pk", "user_id", "program_id")[:limit])
+    if not rows:
+        return 0
+    PendingRecount.objects.filter(pk__in=[pk for pk, _user, _program in rows]).delete()
+    for user_ids, program_ids in _recount_groups(rows):
+        _recount_learners(sorted(user_ids), program_ids)
+    return len(rows)
+
+
+def _recount_groups(rows) -> list[tuple[set, set | None]]:
+    """Learners to recount in all their programs, and those to recount in some programs only."""
+    everything = {user for _pk, user, program in rows if program is None}
+    some = {user for _pk, user, _program in rows} - everything
+    programs = {program for _pk, user, program in rows if user in some}
+    return [(users, limit) for users, limit in ((everything, None), (some, programs)) if users]
+
+
 def _recount_learners(user_ids, program_ids) -> None:
     _lock_learners(user_ids)
     facts = summaries.learner_facts(user_ids, program_ids)
