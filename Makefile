@@ -6,7 +6,7 @@ MANAGE := $(PY) manage.py
 # The PostgreSQL run of the suite; pytest-django creates and drops test_<name>.
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/lms
 
-.PHONY: install messages setup run test lint checks test-sqlite test-postgres test-e2e makemessages clean
+.PHONY: install messages setup run test lint checks test-sqlite test-postgres test-e2e makemessages clean load
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ test-e2e: install messages node_modules/.package-lock.json
 	E2E_REQUIRED=1 DATABASE_URL=$(PG_TEST_URL) $(VENV)/bin/pytest -q tests/e2e
 
 test: lint checks test-sqlite test-postgres test-e2e
+
+# The load test (a benchmark, not part of `make test`): USERS=205 DURATION=4m by default; see docs/performance.md.
+load: install messages
+	tests/bench/run_load.sh
 
 # Vietnamese is the source language: its catalogue is rebuilt so every msgid maps to itself;
 # the English catalogue keeps its translations (new strings arrive empty or fuzzy to translate).

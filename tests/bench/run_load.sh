@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# The load test in one command (`make load`): build the dataset, start the production-shaped stack
+# (gunicorn 4 workers, PostgreSQL, Redis broker, Celery worker at nice 10), run Locust, check the
+# outbox, the queue and the summary drift afterwards, stop everything it started, print a verdict.
+#
+#   tests/bench/run_load.sh                 # 205 users, 4 minutes
+#   USERS=50 DURATION=1m tests/bench/run_load.sh
+#
+# A benchmark, not a CI test. Record each run in docs/performance.md with the lines it prints under
+# "record": date, commit, cores, the reference CPU figure and the load average before and during the run.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+USERS=${USERS:-205}
+DURATION=${DURATION:-4m}
+PORT=${PORT:-8001}
+DB=${LOAD_DB:-lms_load}
+REDIS_DB=${REDIS_DB:-7}
+OUT=test-artifacts/locust
+PY=.venv/bin
+mkdir -p "$OUT"
+
+export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB"
+export DJANGO_SETTINGS_MODULE=tests.bench.locust_settings DJANGO_ALLOWED_HOSTS=127.0.0.1
+export DJANGO_SECRET_KEY=${DJANGO_SECRET_KEY:-load-test-only-$(head -c 48 /dev/urandom | base64 | tr -dc a-zA-Z0-9)}
+export MEDIA_ROOT=/tmp/lms-load-media PRIVATE_MEDIA_ROOT=/tmp/lms-load-private
+export CELERY_BROKER_URL="redis://127.0.0.1:6379/$REDIS_DB"
+
+pids=()
+stop_all() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap stop_all EXIT
+
+reference_cpu_ms() {  # a fixed amount of CPU work: compare machines (and runs) by this figure
+  "$PY/python" - <<'EOF'
+import hashlib, statistics, time
+runs = []
+for _ in range(5):
+    start = time.perf_counter()
+    hashlib.pbkdf2_hmac("sha256", b"load", b"salt", 200_000)
+    runs.append((time.perf_counter() - start) * 1000)
+print(f"{statistics.median(runs):.0f}")
+EOF
+}
+
+queue_length() { redis-cli -h 127.0.0.1 -n "$REDIS_DB" llen celery; }
+
+echo "== dataset ($DB)"
+dropdb -h 127.0.0.1 -U postgres --if-exists "$DB"
+createdb -h 127.0.0.1 -U postgres "$DB"
+redis-cli -h 127.0.0.1 -n "$REDIS_DB" flushdb >/dev/null
+DJANGO_SETTINGS_MODULE=lms.settings.test "$PY/python" manage.py migrate -v0
+DJANGO_SETTINGS_MODULE=lms.settings.test "$PY/python" tests/bench/load_dataset.py
+
+echo "== stack"
+nice -n 10 "$PY/celery" -A lms worker -Q celery,slow --concurrency 2 -l WARNING >"$OUT/worker.log" 2>&1 &
+pids+=($!)
+"$PY/gunicorn" lms.wsgi:application --bind "127.0.0.1:$PORT" --workers 4 --timeout 60 \
+  >"$OUT/gunicorn.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 60); do curl -fs -o /dev/null "http://127.0.0.1:$PORT/accounts/login/" && break; sleep 1; done
+sleep 5  # let the machine settle after start-up before reading the quiet load average
+load_before=$(cut -d' ' -f1 /proc/loadavg)
+cpu_ms=$(reference_cpu_ms)
+
+echo "== locust: $USERS users, $DURATION"
+: >"$OUT/samples.txt"
+( while sleep 5; do echo "$(date +%s) $(cut -d' ' -f1 /proc/loadavg) $(queue_length)" >>"$OUT/samples.txt"; done ) &
+sampler=$!
+pids+=($sampler)
+"$PY/locust" -f tests/bench/locust_learning.py --headless -u "$USERS" -r 2 -t "$DURATION" --reset-stats \
+  --host "http://127.0.0.1:$PORT" --csv "$OUT/run" --only-summary 2>&1 | tee "$OUT/locust.txt" \
+  | sed -n '/^page/,$p'
+kill "$sampler" 2>/dev/null || true
+
+echo "== afterwards"
+drain_start=$(date +%s)
+while [ "$(queue_length)" -gt 0 ] && [ $(( $(date +%s) - drain_start )) -lt 120 ]; do sleep 1; done
+drained_in=$(( $(date +%s) - drain_start ))
+sleep 3  # the last tasks finish
+unsent=$("$PY/python" manage.py shell -v 0 --no-imports -c "from outbox.models import OutboxMessage as M; print(M.objects.filter(sent_at__isnull=True).count())" 2>/dev/null || echo "?")
+drift=$("$PY/python" manage.py rebuild_report_summaries --check 2>&1 | tail -1 || true)
+max_queue=$(awk 'BEGIN{m=0} $3>m{m=$3} END{print m}' "$OUT/samples.txt")
+load_during=$(awk '{s+=$2; n++} END{if(n) printf "%.2f", s/n}' "$OUT/samples.txt")
+errors=$(grep -oP '^errors: \K[0-9]+' "$OUT/locust.txt" || echo "?")
+missed=$(grep -oP 'missed targets: \K.*' "$OUT/locust.txt" || echo "?")
+
+echo "== record"
+echo "date: $(date -u +%Y-%m-%dT%H:%MZ)  commit: $(git rev-parse --short HEAD)  cores: $(nproc)"
+echo "reference CPU (pbkdf2-sha256 200k, median of 5): ${cpu_ms} ms"
+echo "load average: before ${load_before}, during ${load_during} (mean of 5 s samples)"
+echo "queue: max ${max_queue} messages during the run, drained ${drained_in} s after Locust stopped"
+echo "outbox unsent: ${unsent}; drift: ${drift}"
+echo "errors: ${errors}; missed targets: ${missed}"
+if [ "$errors" = "0" ] && [ "$missed" = "none" ] && [ "$unsent" = "0" ] && [ "$drained_in" -le 5 ] \
+   && [[ "$drift" == No\ drift* ]]; then
+  echo "VERDICT: PASS"
+else
+  echo "VERDICT: FAIL"
+fi
