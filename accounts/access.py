@@ -80,7 +80,6 @@ def require_learner(user: User, learner_id: int, roles=STAFF_ROLES) -> LearnerPr
     raise PermissionDenied
 
 
-
 def for_learner_matching(users: QuerySet) -> QuerySet:
     """`users` with what `may_write_learner_account` reads, so that a whole file is checked in one query."""
     return users.select_related("learner_profile__commune").annotate(
