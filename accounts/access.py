@@ -6,12 +6,12 @@ not exist, 403 when it lies outside the user's scope).
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from localities.models import Locality
 
-from .models import MANAGER_ROLES, STAFF_ROLES, LearnerProfile, User
+from .models import MANAGER_ROLES, STAFF_ROLES, LearnerProfile, RoleAssignment, User
 
 _CACHE_ATTR = "_scope_cache"
 
@@ -79,3 +79,26 @@ def require_learner(user: User, learner_id: int, roles=STAFF_ROLES) -> LearnerPr
         return profile
     raise PermissionDenied
 
+
+def for_learner_matching(users: QuerySet) -> QuerySet:
+    """`users` with what `may_write_learner_account` reads, so that a whole file is checked in one query."""
+    return users.select_related("learner_profile__commune").annotate(
+        holds_role=Exists(RoleAssignment.objects.filter(user=OuterRef("pk"))))
+
+
+def may_write_learner_account(actor: User, account: User, roles=STAFF_ROLES) -> bool:
+    """May `actor` (an import, a class roster, a walk-in) change `account` or act on it as a learner?
+
+    Only a plain learner of the actor's scope. Never a staff account (any role, `is_staff`), a superuser or an
+    account without learner profile — whatever the actor's own rank: overwriting their name and e-mail, then a
+    password reset to that e-mail, would hand the account over (issue #14).
+    """
+    if account.is_superuser or account.is_staff or _holds_role(account):
+        return False
+    profile = getattr(account, "learner_profile", None)
+    return profile is not None and can_see_locality(actor, profile.commune, roles)
+
+
+def _holds_role(account: User) -> bool:
+    annotated = getattr(account, "holds_role", None)
+    return annotated if annotated is not None else account.role_assignments.exists()

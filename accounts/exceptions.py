@@ -4,3 +4,11 @@ class AccountsError(Exception):
 
 class OutOfScope(AccountsError):
     pass
+
+
+class AccountTaken(AccountsError):
+    """A phone or e-mail already belongs to an account the actor may not write; the message says not whose."""
+
+
+class NotALearner(AccountsError):
+    pass

@@ -1,18 +1,23 @@
 """Every change to accounts, profiles and roles goes through one function here."""
 
 import secrets
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from lms.tabular import ImportRejected, Row, RowError, read_table
 from localities.models import Level, Locality
 
 from . import access
-from .exceptions import OutOfScope
+from .exceptions import AccountTaken, NotALearner, OutOfScope
 from .models import LearnerProfile, Role, RoleAssignment, TargetGroup, User
 from .phone import is_valid_phone, normalize_phone
 
@@ -55,8 +60,9 @@ def register_learner(data: LearnerData, password: str) -> User:
 
 def approve_learner(manager: User, learner: User) -> bool:
     """Activate a self-registered account; True if this call approved it (idempotent)."""
-    profile = LearnerProfile.objects.select_related("commune").get(user=learner)
-    if not access.can_see_locality(manager, profile.commune, access.MANAGER_ROLES):
+    if not LearnerProfile.objects.filter(user=learner).exists():
+        raise NotALearner(_("Tài khoản này không có hồ sơ học viên nên không duyệt ở đây được."))
+    if not access.may_write_learner_account(manager, learner, access.MANAGER_ROLES):
         raise OutOfScope(_("Học viên này không thuộc địa bàn bạn quản lý."))
     return bool(User.objects.filter(pk=learner.pk, awaiting_approval=True)
                 .update(is_active=True, awaiting_approval=False))
@@ -108,18 +114,28 @@ class LearnerImportResult:
 
 
 @dataclass
+class _ParsedRow:
+    line: int
+    data: LearnerData
+    account: User | None  # the learner this row updates; None creates one
+
+
+@dataclass
 class _ImportContext:
     manager: User
     communes: dict[str, Locality]
-    existing_communes: dict[str, Locality | None]  # phone → current commune of an existing account
+    holders: dict[str, list[User]]  # phone → accounts using it as phone or username
+    email_owners: dict[str, set[int]]  # lower-cased e-mail → ids of the accounts using it
     roles: tuple = access.MANAGER_ROLES
     seen_phones: dict[str, int] = field(default_factory=dict)
+    seen_emails: dict[str, int] = field(default_factory=dict)
 
 
 def import_learners(manager: User, data: bytes, filename: str, roles=access.MANAGER_ROLES) -> LearnerImportResult:
-    """Validate every row; create or update learners (matched by phone) only if all are valid.
+    """Validate every row; create learners, or update learners of the scope (matched by phone), if all are valid.
 
-    `roles`: whose scope counts; managers by default, any staff role for a class roster.
+    `roles`: whose scope counts; managers by default, any staff role for a class roster. A phone or e-mail of
+    any other account (staff, superuser, another area's learner, no learner profile) refuses the row.
     """
     rows = read_table(data, filename, IMPORT_COLUMNS)
     if len(rows) > MAX_IMPORT_ROWS:
@@ -136,39 +152,85 @@ def import_learners(manager: User, data: bytes, filename: str, roles=access.MANA
 
 
 def _import_context(manager: User, rows: list[Row], roles) -> _ImportContext:
-    phones = [normalize_phone(row.get(COL_PHONE)) for row in rows]
-    existing = User.objects.filter(phone__in=phones).select_related("learner_profile__commune")
+    phones = {normalize_phone(row.get(COL_PHONE)) for row in rows} - {""}
+    emails = {row.get(COL_EMAIL).lower() for row in rows} - {""}
     return _ImportContext(
         manager=manager,
         communes={c.code: c for c in Locality.objects.filter(level=Level.COMMUNE)},
-        existing_communes={u.phone: _profile_commune(u) for u in existing},
+        holders=accounts_using_phones(phones),
+        email_owners=_email_owners(emails),
         roles=roles,
     )
 
 
-def _profile_commune(user: User) -> Locality | None:
-    profile = getattr(user, "learner_profile", None)
-    return profile.commune if profile else None
+def accounts_using_phones(phones: set[str]) -> dict[str, list[User]]:
+    """phone → the accounts whose phone or username it is (a username clash would fail the insert)."""
+    holders: dict[str, list[User]] = defaultdict(list)
+    users = access.for_learner_matching(User.objects.filter(Q(phone__in=phones) | Q(username__in=phones)))
+    for user in users.order_by("pk"):
+        for phone in {user.phone, user.username} & phones:
+            holders[phone].append(user)
+    return holders
 
 
-def _parse_learner_row(row: Row, ctx: _ImportContext) -> tuple[LearnerData | None, list[str]]:
+def _email_owners(emails: set[str]) -> dict[str, set[int]]:
+    # Case-insensitive like Django's and Wagtail's password reset, which look e-mails up with iexact.
+    owners: dict[str, set[int]] = defaultdict(set)
+    rows = User.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=emails)
+    for pk, email in rows.values_list("pk", "email_lower"):
+        owners[email].add(pk)
+    return owners
+
+
+def learner_account_for_phone(actor: User, phone: str, holders: list[User], roles) -> User | None:
+    """The learner a row (or walk-in) with `phone` acts on: None when no account uses the phone.
+
+    Raises AccountTaken, with one message whatever the account is, unless the phone is the account's own and
+    `access.may_write_learner_account` allows it.
+    """
+    if not holders:
+        return None
+    account = holders[0]
+    if len(holders) == 1 and account.phone == phone and access.may_write_learner_account(actor, account, roles):
+        return account
+    raise AccountTaken(phone_taken_message())
+
+
+def phone_taken_message() -> str:
+    # The same words for a staff account, a superuser, another area's learner or anyone else: whose it is
+    # is none of the importer's business (issue #14).
+    return _("Số điện thoại này đã được dùng cho một tài khoản khác; hãy liên hệ quản trị viên.")
+
+
+def find_learner_for_phone(actor: User, phone: str, roles=access.STAFF_ROLES) -> User | None:
+    """A walk-in's account: the actor's learner with this phone, None if free; AccountTaken otherwise."""
+    return learner_account_for_phone(actor, phone, accounts_using_phones({phone}).get(phone, []), roles)
+
+
+_TEXT_LIMITS = ((COL_NAME, 150), (COL_POSITION, 150), (COL_ORG, 200))
+
+
+def _parse_learner_row(row: Row, ctx: _ImportContext) -> tuple[_ParsedRow | None, list[str]]:
     errors = []
     full_name = row.get(COL_NAME)
     if not full_name:
         errors.append(_("thiếu họ và tên"))
-    phone = _check_phone(row, ctx, errors)
+    errors.extend(_("cột “%(column)s” dài quá %(max)s ký tự") % {"column": column, "max": limit}
+                  for column, limit in _TEXT_LIMITS if len(row.get(column)) > limit)
+    phone, account = _check_phone(row, ctx, errors)
+    email = _check_email(row, ctx, account, errors)
     commune = _check_commune(row, ctx, errors)
     group = row.get(COL_GROUP).upper()
     if group not in TargetGroup.values:
         errors.append(_("nhóm phải là A hoặc B, nhận được “%(group)s”") % {"group": row.get(COL_GROUP)})
     if errors:
         return None, errors
-    return LearnerData(full_name=full_name, phone=phone, commune=commune, target_group=group,
-                       position=row.get(COL_POSITION), organisation=row.get(COL_ORG),
-                       email=row.get(COL_EMAIL)), []
+    data = LearnerData(full_name=full_name, phone=phone, commune=commune, target_group=group,
+                       position=row.get(COL_POSITION), organisation=row.get(COL_ORG), email=email)
+    return _ParsedRow(row.line, data, account), []
 
 
-def _check_phone(row: Row, ctx: _ImportContext, errors: list[str]) -> str:
+def _check_phone(row: Row, ctx: _ImportContext, errors: list[str]) -> tuple[str, User | None]:
     phone = normalize_phone(row.get(COL_PHONE))
     if not is_valid_phone(phone):
         errors.append(_("số điện thoại “%(phone)s” không hợp lệ") % {"phone": row.get(COL_PHONE)})
@@ -177,11 +239,35 @@ def _check_phone(row: Row, ctx: _ImportContext, errors: list[str]) -> str:
             "phone": phone, "line": ctx.seen_phones[phone]})
     else:
         ctx.seen_phones[phone] = row.line
-        current = ctx.existing_communes.get(phone)
-        if current is not None and not access.can_see_locality(ctx.manager, current, ctx.roles):
-            errors.append(_("số điện thoại %(phone)s thuộc một học viên ngoài địa bàn bạn quản lý")
-                          % {"phone": phone})
-    return phone
+        try:
+            return phone, learner_account_for_phone(ctx.manager, phone, ctx.holders.get(phone, []), ctx.roles)
+        except AccountTaken:
+            errors.append(_("số điện thoại %(phone)s đã được dùng cho một tài khoản khác; "
+                            "hãy liên hệ quản trị viên") % {"phone": phone})
+    return phone, None
+
+
+def _check_email(row: Row, ctx: _ImportContext, account: User | None, errors: list[str]) -> str:
+    """An e-mail must be valid, once in the file, and no other account's, in any case (password resets)."""
+    email = row.get(COL_EMAIL)
+    if not email:
+        return email
+    key = email.lower()
+    try:
+        validate_email(email)
+        if len(email) > User._meta.get_field("email").max_length:
+            raise ValidationError("too long")
+    except ValidationError:
+        errors.append(_("email “%(email)s” không hợp lệ") % {"email": email})
+    else:
+        if key in ctx.seen_emails:
+            errors.append(_("email %(email)s trùng với dòng %(line)s") % {
+                "email": email, "line": ctx.seen_emails[key]})
+        elif ctx.email_owners.get(key, set()) - {account.pk if account else None}:
+            errors.append(_("email %(email)s đã được dùng cho một tài khoản khác; hãy liên hệ quản trị viên")
+                          % {"email": email})
+        ctx.seen_emails.setdefault(key, row.line)
+    return email
 
 
 def _check_commune(row: Row, ctx: _ImportContext, errors: list[str]) -> Locality | None:
@@ -195,28 +281,43 @@ def _check_commune(row: Row, ctx: _ImportContext, errors: list[str]) -> Locality
 
 
 @transaction.atomic
-def _write_learners(learners: list[LearnerData]) -> LearnerImportResult:
+def _write_learners(rows: list[_ParsedRow]) -> LearnerImportResult:
     result = LearnerImportResult()
-    existing = {u.phone: u for u in User.objects.filter(phone__in=[d.phone for d in learners])}
-    for data in learners:
-        user = existing.get(data.phone)
-        if user is None:
-            result.created.append(create_learner_account(data))
-            continue
-        user.full_name = data.full_name
-        user.email = data.email or user.email
-        user.save()
-        save_learner_profile(user, data)
-        result.updated.append(user)
+    for row in rows:
+        if row.account is None:
+            result.created.append(_create_from_row(row))
+        else:
+            result.updated.append(_update_learner(row.account, row.data))
     return result
 
 
-@transaction.atomic
+def _create_from_row(row: _ParsedRow) -> tuple[User, str]:
+    try:
+        return create_learner_account(row.data)
+    except AccountTaken as taken:  # a parallel sign-up or import took the phone since the check
+        raise ImportRejected([RowError(row.line, str(taken))]) from None
+
+
+def _update_learner(user: User, data: LearnerData) -> User:
+    user.full_name = data.full_name
+    user.email = data.email or user.email
+    user.save(update_fields=["full_name", "email"])  # never write back a password read earlier
+    save_learner_profile(user, data)
+    return user
+
+
 def create_learner_account(data: LearnerData) -> tuple[User, str]:
-    """A learner account made by staff (import, walk-in); returns it with its initial password."""
+    """A learner account made by staff (import, walk-in); returns it with its initial password.
+
+    AccountTaken when the phone was taken meanwhile (the unique constraints decide, nothing is left behind).
+    """
     password = "".join(secrets.choice(_PASSWORD_ALPHABET) for _i in range(8))
     user = User(username=data.phone, phone=data.phone, full_name=data.full_name, email=data.email)
     user.set_password(password)
-    user.save()
-    save_learner_profile(user, data)
+    try:
+        with transaction.atomic():
+            user.save()
+            save_learner_profile(user, data)
+    except IntegrityError:
+        raise AccountTaken(phone_taken_message()) from None
     return user, password

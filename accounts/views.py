@@ -9,7 +9,7 @@ from lms.access_views import forbidden_as_403
 from lms.tabular import ImportRejected
 
 from . import access, services
-from .exceptions import OutOfScope
+from .exceptions import NotALearner, OutOfScope
 from .forms import LearnerImportForm, SignUpForm
 from .models import User
 
@@ -51,9 +51,13 @@ def import_learners(request):
 @forbidden_as_403
 def pending_learners(request):
     _require_manager(request.user)
+    return _pending_page(request)
+
+
+def _pending_page(request, status=200):
     in_scope = access.learners_in_scope(request.user, access.MANAGER_ROLES)
     pending = in_scope.filter(user__awaiting_approval=True).order_by("user__pk")
-    return render(request, "accounts/admin/pending_learners.html", {"profiles": pending})
+    return render(request, "accounts/admin/pending_learners.html", {"profiles": pending}, status=status)
 
 
 @forbidden_as_403
@@ -65,5 +69,8 @@ def approve_learner(request, user_id):
         services.approve_learner(request.user, learner)
     except OutOfScope as error:
         raise PermissionDenied(str(error)) from error
+    except NotALearner as error:
+        messages.error(request, str(error))
+        return _pending_page(request, status=400)
     messages.success(request, _("Đã duyệt tài khoản %(name)s.") % {"name": learner})
     return redirect("accounts_admin:pending")

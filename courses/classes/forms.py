@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import access
 from accounts.models import TargetGroup
+from accounts.phone import is_valid_phone, normalize_phone
 from localities.models import Level, Locality
 
 from ..models import ModulePage, ProgramPage, TrainingClass
@@ -77,6 +78,12 @@ class WalkInForm(forms.Form):
     def __init__(self, *args, training_class, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["commune"].queryset = Locality.objects.communes().within(training_class.organiser)
+
+    def clean_phone(self):
+        phone = normalize_phone(self.cleaned_data["phone"])
+        if not is_valid_phone(phone):
+            raise forms.ValidationError(_("Số điện thoại không hợp lệ (ví dụ: 0912345678)."))
+        return phone
 
 
 class CheckInForm(forms.Form):

@@ -7,7 +7,6 @@ from django.db.models import Count, Max, Prefetch, Q
 from django.utils import timezone
 
 from accounts import access
-from accounts.models import LearnerProfile
 
 from ..models import Attendance, ClassSession, Participant, TrainingClass
 
@@ -97,10 +96,6 @@ def candidate_learners(training_class: TrainingClass, user, commune_id=None, tar
         profiles = profiles.filter(target_group=target_group)
     taken = Participant.objects.filter(training_class=training_class).values("user_id")
     return profiles.exclude(user_id__in=taken).order_by("commune__name", "user__full_name")
-
-
-def learner_by_phone(phone: str) -> LearnerProfile | None:
-    return LearnerProfile.objects.select_related("user", "commune").filter(user__phone=phone).first()
 
 
 @dataclass

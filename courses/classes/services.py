@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import access
-from accounts.models import LearnerProfile
-from accounts.services import import_learners
+from accounts.exceptions import AccountsError
+from accounts.models import LearnerProfile, User
+from accounts.services import LearnerData, create_learner_account, find_learner_for_phone, import_learners
 from lms.tabular import ImportRejected, RowError
 
 from .. import services as learning
@@ -121,6 +122,30 @@ def import_roster(user, training_class: TrainingClass, data: bytes, filename: st
         return add_participants(user, training_class, learners, source=ParticipantSource.ROSTER)
     except ClassError as error:
         raise ImportRejected([RowError(0, str(error))]) from error
+
+
+@transaction.atomic
+def add_walk_in(user, training_class: TrainingClass, *, phone: str, full_name="", commune=None,
+                target_group="") -> User:
+    """Seat a learner who turns up: the user's learner with this phone, or a new account; all or nothing.
+
+    A phone of any other account (staff, superuser, another area's learner) gets one neutral ClassError, so
+    the form tells nobody whose the phone is, and never reaches the unique constraint (issue #14).
+    """
+    require_manageable(user, training_class)
+    try:
+        learner = find_learner_for_phone(user, phone) or _new_walk_in(phone, full_name, commune, target_group)
+    except AccountsError as error:
+        raise ClassError(str(error)) from None
+    add_participants(user, training_class, [learner.pk], source=ParticipantSource.WALK_IN)
+    return learner
+
+
+def _new_walk_in(phone, full_name, commune, target_group):
+    if not (full_name and commune and target_group):
+        raise ClassError(_("Chưa có tài khoản với số này: hãy nhập họ tên, xã và nhóm."))
+    user, _password = create_learner_account(LearnerData(full_name, phone, commune, target_group))
+    return user
 
 
 def save_attendance(user, session: ClassSession, present_ids: set[int]) -> int:

@@ -13,11 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import access
-from accounts.phone import normalize_phone
-from accounts.services import LearnerData, create_learner_account
 from lms.tabular import ImportRejected
 
-from ..models import ClassSession, Participant, ParticipantSource, TrainingClass
+from ..models import ClassSession, Participant, TrainingClass
 from . import selectors, services
 from .forms import CandidateFilterForm, CheckInForm, RosterForm, TrainingClassForm, WalkInForm
 
@@ -79,16 +77,20 @@ def create(request):
 
 @login_required
 def detail(request, class_id):
-    training_class = _class_for_staff(request.user, class_id)
+    return _detail_page(request, _class_for_staff(request.user, class_id))
+
+
+def _detail_page(request, training_class, walk_in_form=None, status=200):
     filters = CandidateFilterForm(request.GET or None, training_class=training_class)
     filters.is_valid()
     data = getattr(filters, "cleaned_data", {}) or {}
     candidates = selectors.candidate_learners(training_class, request.user, data.get("commune"),
                                               data.get("target_group"))[:300]
     context = {"training_class": training_class, "filters": filters, "candidates": candidates,
-               "roster_form": RosterForm(), "walk_in_form": WalkInForm(training_class=training_class)}
+               "roster_form": RosterForm(),
+               "walk_in_form": walk_in_form or WalkInForm(training_class=training_class)}
     context.update(selectors.class_sheet(training_class))
-    return render(request, "courses/classes/detail.html", context)
+    return render(request, "courses/classes/detail.html", context, status=status)
 
 
 @require_POST
@@ -128,31 +130,20 @@ def roster(request, class_id):
 @require_POST
 @login_required
 def walk_in(request, class_id):
+    """A form error (400, nothing written) for a bad phone, a full class or a phone that is not the user's
+    learner; the last says the same whoever owns the phone."""
     training_class = _class_for_staff(request.user, class_id)
     form = WalkInForm(request.POST, training_class=training_class)
-    if not form.is_valid():
-        messages.error(request, _("Thông tin học viên chưa hợp lệ."))
-        return redirect("courses:class_detail", class_id)
-    try:
-        user = _walk_in_user(form.cleaned_data)
-        services.add_participants(request.user, training_class, [user.pk], source=ParticipantSource.WALK_IN)
-    except services.ClassError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Đã thêm %(name)s vào lớp.") % {"name": user})
-    return redirect("courses:class_detail", class_id)
-
-
-def _walk_in_user(data):
-    phone = normalize_phone(data["phone"])
-    profile = selectors.learner_by_phone(phone)
-    if profile:
-        return profile.user
-    if not (data.get("full_name") and data.get("commune") and data.get("target_group")):
-        raise services.ClassError(_("Chưa có tài khoản với số này: hãy nhập họ tên, xã và nhóm."))
-    user, _password = create_learner_account(LearnerData(data["full_name"], phone, data["commune"],
-                                                         data["target_group"]))
-    return user
+    if form.is_valid():
+        try:
+            learner = services.add_walk_in(request.user, training_class, **form.cleaned_data)
+        except services.ClassError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Đã thêm %(name)s vào lớp.") % {"name": learner})
+            return redirect("courses:class_detail", class_id)
+    messages.error(request, _("Chưa thêm được học viên: xem lỗi ở mục “Đăng ký tại lớp”."))
+    return _detail_page(request, training_class, walk_in_form=form, status=400)
 
 
 @login_required
