@@ -153,5 +153,7 @@ def test_reform_2025_known_changes():
     assert units(BG_2024)["xa"]["07840"][0] == "Thị trấn Thắng"
     assert units(BN_2025)["xa"]["07840"][0] == "Xã Hiệp Hoà"
     assert defaults[("xa", "07840")] == "07840"
+    assert units(BN_2025)["xa"]["09370"][0] == "Phường Tam Sơn"  # official code, not the draft's 09376
+    assert defaults[("xa", "09376")] == "09370"  # Phường Tương Giang went into Phường Tam Sơn
     assert defaults[("huyen", "220")] == "07615"  # Huyện Sơn Động -> Xã Sơn Động
     assert units(BN_2025)["xa"]["07615"][0] == "Xã Sơn Động"

@@ -3,7 +3,8 @@
     python localities/data/build/build_bac_ninh_2025.py
 
 - The new Tỉnh Bắc Ninh (code 24 since 1/7/2025, 99 communes) comes from vietnam-provinces, through
-  localities.data.national (the same reader the site uses for the whole country).
+  localities.data.national (the same reader the site uses for the whole country, which puts the official
+  codes on the communes where the package kept the draft's: run build_national_fixes.py first).
 - Old Tỉnh Bắc Ninh (code 27) as it stood on 30/6/2025 comes from vietnamadminunits' legacy list.
 - Old commune -> new commune comes from vietnamadminunits' converter_2025.json (DICT_PROVINCE_WARD_NO_DIVIDED for
   communes that went whole into one new commune, DICT_PROVINCE_WARD_DIVIDED for split ones, with the package's
