@@ -1,0 +1,1 @@
+"""Administrative-unit data files and the readers of the packaged national list."""
