@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "taggit",
     "polymorphic",
     "axes",
+    "csp",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -55,6 +57,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (lms/csp.py picks the admin's looser policy by path).
+    "lms.csp.PathPolicyCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lms.middleware.CookieLocaleMiddleware",
@@ -135,6 +139,47 @@ AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be 0 or more, got {TRUSTED_PROXY_COUNT}")
+
+# Content-Security-Policy (django-csp 4, see lms/csp.py and docs/security.md). The site's pages
+# run no inline script and carry no inline style. Video embeds (YouTube, Vimeo) are the only
+# third-party frames; CSP_FRAME_SOURCES adds others.
+CSP_FRAME_SOURCES = env_list("CSP_FRAME_SOURCES", [
+    "https://www.youtube.com", "https://www.youtube-nocookie.com", "https://player.vimeo.com",
+])
+_CSP_COMMON = {
+    "default-src": [SELF],
+    "connect-src": [SELF],
+    "font-src": [SELF],
+    "media-src": [SELF],
+    "frame-src": [SELF, *CSP_FRAME_SOURCES],
+    "form-action": [SELF],
+    "object-src": [NONE],
+    "base-uri": [SELF],
+}
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **_CSP_COMMON,
+        "script-src": [SELF, NONCE],  # the nonce appears only when a template asks for it
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "frame-ancestors": [NONE],
+    },
+}
+# Wagtail's admin writes inline scripts and styles (wagtail/wagtail#1288); no nonce here, since a
+# nonce would make browsers ignore 'unsafe-inline'. Its page preview is a same-origin frame.
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        **_CSP_COMMON,
+        "script-src": [SELF, "'unsafe-inline'"],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:", "blob:"],
+        "frame-ancestors": [SELF],
+    },
+}
+# No calls from the admin to third parties: avatars from Gravatar would send a hash of each
+# official's e-mail abroad, and the update check would be blocked by connect-src anyway.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # New learner accounts: usable at once, or only after a manager approves them.
 ACCOUNTS_REQUIRE_APPROVAL = env_bool("ACCOUNTS_REQUIRE_APPROVAL", False)
