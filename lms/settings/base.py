@@ -142,8 +142,8 @@ if TRUSTED_PROXY_COUNT < 0:
 
 # Content-Security-Policy (django-csp 4, see lms/csp.py and docs/security.md). The site's pages
 # run no inline script and carry no inline style. Video embeds (YouTube, Vimeo) are the only
-# third-party frames; CSP_FRAME_SOURCES adds others.
-CSP_FRAME_SOURCES = env_list("CSP_FRAME_SOURCES", [
+# third-party frames; EMBED_FRAME_SOURCES (comma-separated origins) replaces the list.
+EMBED_FRAME_SOURCES = env_list("EMBED_FRAME_SOURCES", [
     "https://www.youtube.com", "https://www.youtube-nocookie.com", "https://player.vimeo.com",
 ])
 _CSP_COMMON = {
@@ -151,7 +151,7 @@ _CSP_COMMON = {
     "connect-src": [SELF],
     "font-src": [SELF],
     "media-src": [SELF],
-    "frame-src": [SELF, *CSP_FRAME_SOURCES],
+    "frame-src": [SELF, *EMBED_FRAME_SOURCES],
     "form-action": [SELF],
     "object-src": [NONE],
     "base-uri": [SELF],

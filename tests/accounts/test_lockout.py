@@ -179,3 +179,12 @@ def test_client_ip(rf, settings, count, forwarded, expected):
     settings.TRUSTED_PROXY_COUNT = count
     request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
     assert client_ip(request) == expected
+
+
+@pytest.mark.parametrize(("raw", "message"), [("-1", "0 or more"), ("one", "must be an integer")])
+def test_a_bad_trusted_proxy_count_stops_start_up(raw, message):
+    from tests.lms.test_settings import run_manage
+
+    result = run_manage("check", extra_env={"DJANGO_SETTINGS_MODULE": "lms.settings.test", "TRUSTED_PROXY_COUNT": raw})
+    assert result.returncode != 0
+    assert "TRUSTED_PROXY_COUNT" in result.stderr and message in result.stderr
