@@ -78,13 +78,14 @@ class HideOutOfScopePagesMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if not getattr(view_func, "__module__", "").startswith("wagtail."):
             return None
-        user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or access.has_full_access(user):
-            return None
         match = request.resolver_match
-        if match.view_name in UNSCOPED_VIEWS and hidden_pages(user).exists():
-            raise Http404
-        ids = _page_ids(match, view_kwargs)
-        if ids and hidden_pages(user).filter(pk__in=ids).exists():
+        unscoped, ids = match.view_name in UNSCOPED_VIEWS, _page_ids(match, view_kwargs)
+        if not (unscoped or ids):
+            return None  # most requests (the site's pages among them) stop here, without a query
+        user = request.user
+        if not user.is_authenticated or access.has_full_access(user):
+            return None
+        hidden = hidden_pages(user)
+        if (unscoped and hidden.exists()) or (ids and hidden.filter(pk__in=ids).exists()):
             raise Http404
         return None
