@@ -5,14 +5,24 @@ from .models import User
 from .phone import normalize_phone
 
 
+def find_account(identifier: str) -> User | None:
+    """The account a sign-in identifier names: a username (any case) or a phone (any spelling).
+
+    The one lookup for sign-in and for the lockout (accounts.lockout), so both agree on who
+    an identifier is.
+    """
+    identifier = identifier.strip()
+    phone = normalize_phone(identifier)
+    return User.objects.filter(Q(username__iexact=identifier) | Q(phone=phone)).order_by("pk").first()
+
+
 class UsernameOrPhoneBackend(ModelBackend):
     """Sign in with a username or a phone number (in any common spelling)."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if not username or password is None:
             return None
-        phone = normalize_phone(username)
-        user = User.objects.filter(Q(username__iexact=username) | Q(phone=phone)).order_by("pk").first()
+        user = find_account(username)
         if user is None:
             User().set_password(password)  # same work as a real check: no timing hint
             return None

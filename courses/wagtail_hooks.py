@@ -2,11 +2,17 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.models import AbstractPage
+from wagtail.permissions import register_permission_policy
 
 from accounts import access
 from accounts.wagtail_hooks import ManagerMenuItem
 
+from .admin_scope import UNSCOPED_VIEWS, ScopedPagePermissionPolicy, hidden_pages, without_hidden
 from .urls import admin_urlpatterns
+
+# First, before anything asks Wagtail for the page policy (Wagtail's advice for custom policies).
+register_permission_policy(AbstractPage, ScopedPagePermissionPolicy())
 
 
 @hooks.register("register_admin_urls")
@@ -33,3 +39,26 @@ def register_classes_menu_item():
 @hooks.register("register_admin_menu_item")
 def register_class_report_menu_item():
     return StaffMenuItem(_("Thống kê lớp tập huấn"), reverse("courses:class_report"), icon_name="table", order=904)
+
+
+# Other units' local lessons stay out of the trainer's admin (see courses/admin_scope.py).
+
+@hooks.register("construct_explorer_page_queryset")
+def hide_out_of_scope_pages_in_explorer(parent_page, pages, request):
+    return without_hidden(pages, request.user)
+
+
+@hooks.register("construct_page_chooser_queryset")
+def hide_out_of_scope_pages_in_chooser(pages, request):
+    return without_hidden(pages, request.user)
+
+
+@hooks.register("construct_reports_menu")
+def hide_unscoped_reports(request, menu_items):
+    if access.has_full_access(request.user) or not hidden_pages(request.user).exists():
+        return
+    menu_items[:] = [item for item in menu_items if not _is_unscoped(item)]
+
+
+def _is_unscoped(item) -> bool:
+    return any(item.url == reverse(name) for name in UNSCOPED_VIEWS)

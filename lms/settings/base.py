@@ -3,6 +3,8 @@
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from .env import env_bool, env_int, env_list, env_str
@@ -42,6 +44,7 @@ INSTALLED_APPS = [
     "taggit",
     "polymorphic",
     "axes",
+    "csp",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -54,6 +57,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (lms/csp.py picks the admin's looser policy by path).
+    "lms.csp.PathPolicyCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lms.middleware.CookieLocaleMiddleware",
@@ -63,6 +68,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # 404 on Wagtail admin views of another unit's local lesson (courses/admin_scope.py).
+    "courses.admin_scope.HideOutOfScopePagesMiddleware",
     # Last, as django-axes asks, so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -113,8 +120,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
-# Lockout per username + IP address: commune offices share one address, so locking a
+# Lockout per account + IP address: commune offices share one address, so locking a
 # whole IP would shut out every official in the office after one person's mistakes.
+# The "username" axes counts is the account the identifier resolves to (any case, any phone
+# spelling), see accounts/lockout.py.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -122,7 +131,55 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+# How many reverse proxies of ours (nginx, a load balancer) stand in front of the app. 0: the
+# connection's address is the client's and X-Forwarded-For is ignored (a client could forge it);
+# N: the client is the Nth address from the right of X-Forwarded-For.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be 0 or more, got {TRUSTED_PROXY_COUNT}")
+
+# Content-Security-Policy (django-csp 4, see lms/csp.py and docs/security.md). The site's pages
+# run no inline script and carry no inline style. Video embeds (YouTube, Vimeo) are the only
+# third-party frames; EMBED_FRAME_SOURCES (comma-separated origins) replaces the list.
+EMBED_FRAME_SOURCES = env_list("EMBED_FRAME_SOURCES", [
+    "https://www.youtube.com", "https://www.youtube-nocookie.com", "https://player.vimeo.com",
+])
+_CSP_COMMON = {
+    "default-src": [SELF],
+    "connect-src": [SELF],
+    "font-src": [SELF],
+    "media-src": [SELF],
+    "frame-src": [SELF, *EMBED_FRAME_SOURCES],
+    "form-action": [SELF],
+    "object-src": [NONE],
+    "base-uri": [SELF],
+}
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **_CSP_COMMON,
+        "script-src": [SELF, NONCE],  # the nonce appears only when a template asks for it
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "frame-ancestors": [NONE],
+    },
+}
+# Wagtail's admin writes inline scripts and styles (wagtail/wagtail#1288); no nonce here, since a
+# nonce would make browsers ignore 'unsafe-inline'. Its page preview is a same-origin frame.
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        **_CSP_COMMON,
+        "script-src": [SELF, "'unsafe-inline'"],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:", "blob:"],
+        "frame-ancestors": [SELF],
+    },
+}
+# No calls from the admin to third parties: avatars from Gravatar would send a hash of each
+# official's e-mail abroad, and the update check would be blocked by connect-src anyway.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # New learner accounts: usable at once, or only after a manager approves them.
 ACCOUNTS_REQUIRE_APPROVAL = env_bool("ACCOUNTS_REQUIRE_APPROVAL", False)

@@ -85,7 +85,8 @@ def listen_leave_and_resume(page, screens, user):
     screens.shot(page, "lesson-audio")
     assert_accessible(page, "audio lesson")
     page.evaluate("document.querySelector('audio').play()")
-    page.wait_for_function("document.querySelector('audio').currentTime > 0.3")  # it really plays
+    # Functions, not expressions: Playwright evaluates a string expression with eval, which the CSP forbids.
+    page.wait_for_function("() => document.querySelector('audio').currentTime > 0.3")  # it really plays
     with page.expect_response(lambda r: "/learning/api/progress/" in r.url and r.request.method == "POST") as sent:
         page.evaluate("(() => { const a = document.querySelector('audio'); a.currentTime = 4; a.pause(); })()")
     assert sent.value.ok
@@ -98,7 +99,7 @@ def listen_leave_and_resume(page, screens, user):
     with page.expect_navigation():
         page.click("text=Học tiếp: Nghe bản tin mẫu")  # … and come back where they stopped
     page.evaluate("document.querySelector('audio').play()")
-    page.wait_for_function("document.querySelector('audio').currentTime >= 4")
+    page.wait_for_function("() => document.querySelector('audio').currentTime >= 4")
     with page.expect_response(lambda r: "/learning/api/progress/" in r.url and r.json().get("completed"),
                               timeout=30_000):
         pass  # the audio plays to its end and the lesson completes itself (completion rule: media end)

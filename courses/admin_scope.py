@@ -1,0 +1,91 @@
+"""Keep other units' local lessons out of a trainer's Wagtail admin.
+
+Wagtail shows every page under a permission it grants: a district trainer's "add" on the
+curriculum lets them explore, search and read the history of the whole tree, including the
+titles of another district's local lessons. Three pieces close that:
+
+- `ScopedPagePermissionPolicy` (registered in wagtail_hooks) subtracts those lessons from what
+  Wagtail lets the user explore or act on: explorer, page search, the sidebar explorer API,
+  site history and the other reports all ask this policy;
+- the page chooser, which does not ask the policy, is filtered by a hook (wagtail_hooks);
+- `HideOutOfScopePagesMiddleware` answers 404 on every admin view of such a page (edit,
+  history, revisions, preview, usage, ...) and on the page-types report, which names the last
+  edited page of each type whatever the user may see.
+
+Scope comes from accounts.access, like every other scope decision.
+"""
+
+from django.db.models import QuerySet
+from django.http import Http404
+from wagtail.permission_policies.pages import PagePermissionPolicy
+
+from accounts import access
+
+from .models import LessonPage
+
+# URL keyword arguments through which Wagtail admin views name a page.
+PAGE_KWARGS = ("page_id", "parent_page_id", "page_to_move_id", "destination_id")
+# Views that list pages without asking the permission policy.
+UNSCOPED_VIEWS = {"wagtailadmin_reports:page_types_usage", "wagtailadmin_reports:page_types_usage_results"}
+
+
+def hidden_pages(user) -> QuerySet:
+    """Local lessons whose unit lies outside the user's staff scope."""
+    local = LessonPage.objects.filter(local_district__isnull=False)
+    if access.has_full_access(user):
+        return local.none()
+    in_scope = access.filter_in_scope(local, user, "local_district__path")
+    return local.exclude(pk__in=in_scope.values("pk"))
+
+
+def without_hidden(pages: QuerySet, user) -> QuerySet:
+    if access.has_full_access(user):
+        return pages
+    return pages.exclude(pk__in=hidden_pages(user).values("pk"))
+
+
+class ScopedPagePermissionPolicy(PagePermissionPolicy):
+    """Wagtail's page policy, minus the local lessons outside the user's scope."""
+
+    def explorable_instances(self, user):
+        return without_hidden(super().explorable_instances(user), user)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        return without_hidden(super().instances_user_has_any_permission_for(user, actions), user)
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        if hidden_pages(user).filter(pk=instance.pk).exists():
+            return False
+        return super().user_has_any_permission_for_instance(user, actions, instance)
+
+
+def _page_ids(match, view_kwargs) -> list[int]:
+    ids = [view_kwargs[name] for name in PAGE_KWARGS if name in view_kwargs]
+    if "wagtailadmin_pages" in match.namespaces and "pk" in view_kwargs:  # revisions compare
+        ids.append(view_kwargs["pk"])
+    return ids
+
+
+class HideOutOfScopePagesMiddleware:
+    """404 on Wagtail admin views of a page outside the user's scope (no query elsewhere)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not getattr(view_func, "__module__", "").startswith("wagtail."):
+            return None
+        match = request.resolver_match
+        unscoped, ids = match.view_name in UNSCOPED_VIEWS, _page_ids(match, view_kwargs)
+        if not (unscoped or ids):
+            return None  # most requests (the site's pages among them) stop here, without a query
+        user = request.user
+        if not user.is_authenticated or access.has_full_access(user):
+            return None
+        hidden = hidden_pages(user)
+        if (unscoped and hidden.exists()) or (ids and hidden.filter(pk__in=ids).exists()):
+            raise Http404
+        return None
