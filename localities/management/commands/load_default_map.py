@@ -1,4 +1,5 @@
 from datetime import date
+from pathlib import Path
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -26,9 +27,12 @@ class Command(BaseCommand):
     help = ("Load the demo map: Bắc Giang 2023, its 2024 rearrangement, old Bắc Ninh, and the new Bắc Ninh of "
             "1/7/2025 with the successor links of both reforms. Rerunning it changes nothing.")
 
-    def handle(self, **options):
+    def add_arguments(self, parser):
+        parser.add_argument("--data-dir", default=str(DATA_DIR), help="Folder holding the files (tests).")
+
+    def handle(self, data_dir, **options):
         for command, filename, valid_from in STEPS:
-            arguments = [str(DATA_DIR / filename)]
+            arguments = [str(Path(data_dir) / filename)]
             if valid_from:
                 arguments.append(f"--valid-from={valid_from.isoformat()}")
             call_command(command, *arguments, stdout=self.stdout, stderr=self.stderr)
