@@ -7,6 +7,7 @@ extra queries and right in every process the moment the load commits.
 
 from collections import defaultdict
 
+from .bulk import update_column
 from .models import Locality, Succession, path_prefixes
 
 MAX_HOPS = 10  # a successor cycle in bad data must not hang anything
@@ -77,12 +78,11 @@ def _follow_defaults(pk: int, retired: dict[int, int | None]) -> int:
 def refresh_grounds(locality_model=Locality, succession_model=Succession) -> int:
     """Write the recomputed grounds; returns how many units changed."""
     grounds = compute_grounds(locality_model, succession_model)
-    changed = []
-    for unit in locality_model.objects.only("pk", "path", "ground_paths"):
-        prefixes = grounds.get(unit.pk, [unit.path])
-        value = "" if prefixes == [unit.path] else " ".join(prefixes)
-        if unit.ground_paths != value:
-            unit.ground_paths = value
-            changed.append(unit)
-    locality_model.objects.bulk_update(changed, ["ground_paths"], batch_size=1000)
+    changed = {}
+    for pk, path, stored in locality_model.objects.values_list("pk", "path", "ground_paths"):
+        prefixes = grounds.get(pk, [path])
+        value = "" if prefixes == [path] else " ".join(prefixes)
+        if stored != value:
+            changed[pk] = value
+    update_column(locality_model, "ground_paths", changed)
     return len(changed)

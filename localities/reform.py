@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from lms.tabular import ImportRejected, Row, RowError, read_table
 
+from .bulk import update_column
 from .grounds import refresh_grounds
 from .models import Level, Locality, Succession
 from .services import BATCH, CODE_LENGTHS
@@ -281,6 +282,11 @@ def _write(links: list[Link]) -> ReformResult:
 def _save(stale: list[int], fresh: list[Succession], changed_units: list[Locality]) -> None:
     Succession.objects.filter(predecessor_id__in=stale).delete()
     Succession.objects.bulk_create(fresh, batch_size=BATCH)
-    Locality.objects.bulk_update(changed_units, ["successor", "valid_to"], batch_size=BATCH)
+    by_end = defaultdict(list)
+    for unit in changed_units:
+        by_end[unit.valid_to].append(unit.pk)
+    for valid_to, ids in by_end.items():  # one end date per reform day
+        Locality.objects.filter(pk__in=ids).update(valid_to=valid_to)
+    update_column(Locality, "successor_id", {unit.pk: unit.successor_id for unit in changed_units})
     if stale or changed_units:
         refresh_grounds()

@@ -7,6 +7,7 @@ unit (valid_to = valid_from - 1 day) and becomes a new unit, linked to the old o
 they are: only a reform file retires a unit that has no new version.
 """
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from lms.tabular import ImportRejected, Row, RowError, read_table
 
+from .bulk import update_column
 from .grounds import refresh_grounds
 from .models import Level, Locality, Succession, UnitType, path_segment
 
@@ -76,6 +78,7 @@ class ImportResult:
         return not (self.created or self.changed or self.name_en_filled)
 
 
+@functools.lru_cache(maxsize=4096)  # province and district names repeat on every row of their communes
 def unit_type_from_name(name: str) -> str | None:
     """"Huyện Hiệp Hòa" → huyen; a bare type such as "Thị trấn" is read the same way."""
     lowered = " ".join(name.split()).lower() + " "
@@ -192,7 +195,7 @@ def _conflict(existing: UnitRecord | None, record: UnitRecord) -> str | None:
 @dataclass
 class _Plan:
     valid_from: date | None
-    in_force: dict[Key, Locality]  # the unit of each code in force on valid_from (of any later fate)
+    in_force: dict[Key, "Known"]  # the unit of each code in force on valid_from (of any later fate)
     current: dict[Key, date | None]  # code of every current unit -> its valid_from
     paths: set[str]
     resolved: dict[Key, Locality] = field(default_factory=dict)
@@ -218,14 +221,30 @@ def _write(units: dict[Key, UnitRecord], valid_from: date | None) -> ImportResul
     return plan.result
 
 
-def _units_in_force(day: date | None) -> dict[Key, Locality]:
+@dataclass(eq=False)
+class Known:
+    """A unit already stored, as plain values (a national list is 11,000 of them: model instances cost
+    a second more on every rerun)."""
+    pk: int
+    level: str
+    code: str
+    name: str
+    name_en: str
+    unit_type: str
+    parent_id: int | None
+    path: str
+    valid_from: date | None
+    valid_to: date | None
+
+
+def _units_in_force(day: date | None) -> dict[Key, Known]:
     """A list without a date describes the first era (units valid_from NULL): rerunning the 2023 list after
     the 2025 one is loaded finds the 2023 units, unchanged."""
-    fields = ("pk", "level", "code", "name", "name_en", "unit_type", "parent_id", "path", "valid_from",
-              "valid_to")
     units = Locality.objects.valid_on(day) if day else Locality.objects.filter(valid_from__isnull=True)
-    found: dict[Key, Locality] = {}
-    for unit in units.only(*fields).order_by("valid_from"):  # NULL first: the latest era wins
+    found: dict[Key, Known] = {}
+    rows = units.order_by("valid_from").values_list(*Known.__dataclass_fields__)
+    for row in rows:  # NULL first: the latest era wins
+        unit = Known(*row)
         found[(unit.level, unit.code)] = unit
     return found
 
@@ -258,12 +277,12 @@ def _write_level(plan: _Plan, records: list[UnitRecord]) -> bool:
     return bool(retired)
 
 
-def _same(current: Locality, record: UnitRecord, parent: Locality | None) -> bool:
+def _same(current: Known, record: UnitRecord, parent: Locality | None) -> bool:
     return (current.name, current.unit_type, current.parent_id) == (
         record.name, record.unit_type, parent.pk if parent else None)
 
 
-def _can_retire(plan: _Plan, current: Locality, line: int) -> bool:
+def _can_retire(plan: _Plan, current: Known, line: int) -> bool:
     if current.valid_to is not None:
         plan.errors.append(RowError(line, _(
             "Đơn vị “%(name)s” (mã %(code)s) đã được một danh sách sau thay thế; không sửa lại lịch sử của nó.")
@@ -290,11 +309,12 @@ def _code_taken_later(plan: _Plan, record: UnitRecord) -> None:
         "khác cùng mã.") % {"code": record.code, "since": plan.current[record.key]}))
 
 
-def _new_unit(plan: _Plan, record: UnitRecord, parent: Locality | None) -> Locality:
+def _new_unit(plan: _Plan, record: UnitRecord, parent: "Known | Locality | None") -> Locality:
     prefix = parent.path if parent else ""
     taken = f"{prefix}{record.code}." in plan.paths
     unit = Locality(level=record.level, code=record.code, name=record.name, name_en=record.name_en,
-                    unit_type=record.unit_type, parent=parent, valid_from=plan.valid_from)
+                    unit_type=record.unit_type, parent_id=parent.pk if parent else None,
+                    valid_from=plan.valid_from)
     try:
         unit.path = prefix + path_segment(record.code, plan.valid_from, taken)
     except ValueError:
@@ -308,7 +328,7 @@ def _new_unit(plan: _Plan, record: UnitRecord, parent: Locality | None) -> Local
     return unit
 
 
-def _save_level(plan: _Plan, created: list[Locality], retired: list[Locality], translated: list[Locality]):
+def _save_level(plan: _Plan, created: list[Locality], retired: list[Known], translated: list[Known]):
     if retired:
         # Retire first: the new unit takes over the (level, code) that only one current unit may hold.
         Locality.objects.filter(pk__in=[unit.pk for unit in retired]).update(
@@ -318,19 +338,17 @@ def _save_level(plan: _Plan, created: list[Locality], retired: list[Locality], t
         new_by_key = {(unit.level, unit.code): unit for unit in created}
         _link_new_versions(plan.valid_from, {unit: new_by_key[(unit.level, unit.code)] for unit in retired})
     if translated:
-        Locality.objects.bulk_update(translated, ["name_en"], batch_size=BATCH)
+        update_column(Locality, "name_en", {unit.pk: unit.name_en for unit in translated})
         plan.result.name_en_filled += len(translated)
 
 
-def _link_new_versions(effective: date, versions: dict[Locality, Locality]) -> None:
+def _link_new_versions(effective: date, versions: dict[Known, Locality]) -> None:
     """The new unit under an old unit's code is its default successor until a reform file says otherwise."""
-    Succession.objects.filter(predecessor__in=list(versions)).delete()
+    Succession.objects.filter(predecessor_id__in=[old.pk for old in versions]).delete()
     Succession.objects.bulk_create(
-        [Succession(predecessor=old, successor=new, effective=effective, is_default=True)
+        [Succession(predecessor_id=old.pk, successor=new, effective=effective, is_default=True)
          for old, new in versions.items()], batch_size=BATCH)
-    for old, new in versions.items():
-        old.successor = new
-    Locality.objects.bulk_update(list(versions), ["successor"], batch_size=BATCH)
+    update_column(Locality, "successor_id", {old.pk: new.pk for old, new in versions.items()})
 
 
 # --- The current national list -------------------------------------------------------------------------
