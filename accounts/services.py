@@ -140,7 +140,7 @@ def _import_context(manager: User, rows: list[Row], roles) -> _ImportContext:
     existing = User.objects.filter(phone__in=phones).select_related("learner_profile__commune")
     return _ImportContext(
         manager=manager,
-        communes={c.code: c for c in Locality.objects.filter(level=Level.COMMUNE)},
+        communes={c.code: c for c in Locality.objects.current().filter(level=Level.COMMUNE)},  # codes are reused
         existing_communes={u.phone: _profile_commune(u) for u in existing},
         roles=roles,
     )
