@@ -21,7 +21,7 @@ messages: install
 
 setup: install messages
 	$(MANAGE) migrate --noinput -v0
-	$(MANAGE) import_localities
+	$(MANAGE) load_default_map
 	$(MANAGE) setup_site
 	$(MANAGE) load_curriculum
 	$(MANAGE) seed_demo

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from localities.grounds import minimal_prefixes
 from localities.models import Locality
 
 from .models import MANAGER_ROLES, STAFF_ROLES, LearnerProfile, RoleAssignment, User
@@ -41,22 +42,29 @@ def is_manager(user: User) -> bool:
     return has_full_access(user) or bool(scope_localities(user, MANAGER_ROLES))
 
 
+def scope_prefixes(user: User, roles=STAFF_ROLES) -> list[str]:
+    """Path prefixes of the ground the user works on: each unit of their roles with every unit of any era
+    whose ground lies in it today (a manager of the new Bắc Ninh sees old Bắc Giang's and old Bắc Ninh's
+    records). On a map without reforms this is just the paths of their units."""
+    return minimal_prefixes(prefix for scope in scope_localities(user, roles) for prefix in scope.ground_prefixes())
+
+
 def can_see_locality(user: User, locality: Locality, roles=STAFF_ROLES) -> bool:
     if has_full_access(user):
         return True
-    return any(scope.contains(locality) for scope in scope_localities(user, roles))
+    return any(locality.path.startswith(prefix) for prefix in scope_prefixes(user, roles))
 
 
 def filter_in_scope(queryset: QuerySet, user: User, path_lookup: str, roles=STAFF_ROLES) -> QuerySet:
     """Restrict `queryset` to rows whose locality path (reached by `path_lookup`) is in scope."""
     if has_full_access(user):
         return queryset
-    scopes = scope_localities(user, roles)
-    if not scopes:
+    prefixes = scope_prefixes(user, roles)
+    if not prefixes:
         return queryset.none()
     condition = Q()
-    for scope in scopes:
-        condition |= Q(**{f"{path_lookup}__startswith": scope.path})
+    for prefix in prefixes:
+        condition |= Q(**{f"{path_lookup}__startswith": prefix})
     return queryset.filter(condition)
 
 

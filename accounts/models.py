@@ -57,6 +57,14 @@ class LearnerProfile(models.Model):
     target_group = models.CharField(_("nhóm đối tượng"), max_length=1, choices=TargetGroup.choices)
     position = models.CharField(_("chức vụ"), max_length=150, blank=True)
     organisation = models.CharField(_("cơ quan, đơn vị"), max_length=200, blank=True)
+    # Set when a reform moved the learner to their commune's default successor (migrate_to_current_map):
+    # the next sign-in asks them to confirm their commune today. The commune they had is kept so that a
+    # split commune's other successors can be offered.
+    needs_commune_confirmation = models.BooleanField(_("cần xác nhận lại xã"), default=False)
+    commune_before_reform = models.ForeignKey(
+        Locality, verbose_name=_("xã trước khi sắp xếp"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

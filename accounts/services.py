@@ -156,7 +156,7 @@ def _import_context(manager: User, rows: list[Row], roles) -> _ImportContext:
     emails = {row.get(COL_EMAIL).lower() for row in rows} - {""}
     return _ImportContext(
         manager=manager,
-        communes={c.code: c for c in Locality.objects.filter(level=Level.COMMUNE)},
+        communes={c.code: c for c in Locality.objects.current().filter(level=Level.COMMUNE)},  # codes are reused
         holders=accounts_using_phones(phones),
         email_owners=_email_owners(emails),
         roles=roles,

@@ -1,3 +1,4 @@
+import datetime
 import io
 
 import pytest
@@ -40,14 +41,19 @@ def test_tree_paths_and_types():
 
 
 @pytest.mark.django_db
-def test_import_is_idempotent_and_updates_names():
+def test_import_is_idempotent_and_a_rename_makes_a_new_unit():
     import_units(DEFAULT_FILE.read_bytes(), DEFAULT_FILE.name)
     ids_before = set(Locality.objects.values_list("pk", flat=True))
+    rerun = import_units(DEFAULT_FILE.read_bytes(), DEFAULT_FILE.name)
+    assert (rerun.created, rerun.changed, rerun.unchanged) == (0, 0, 220) and rerun.nothing_changed
     renamed = DEFAULT_FILE.read_bytes().replace("Phường Thọ Xương".encode(), "Phường Thọ Xương Mới".encode())
-    result = import_units(renamed, "units.csv")
-    assert result.created == 0 and result.updated == 220
-    assert set(Locality.objects.values_list("pk", flat=True)) == ids_before
-    assert Locality.objects.get(level=Level.COMMUNE, code="07201").name == "Phường Thọ Xương Mới"
+    result = import_units(renamed, "units.csv", valid_from=datetime.date(2025, 1, 1))
+    assert (result.created, result.changed, result.unchanged) == (0, 1, 219)
+    assert set(Locality.objects.values_list("pk", flat=True)) > ids_before
+    old = Locality.objects.get(path="24.213.07201.")  # the unit of 2023 keeps its name
+    assert (old.name, old.valid_to) == ("Phường Thọ Xương", datetime.date(2024, 12, 31))
+    new = Locality.objects.current().get(level=Level.COMMUNE, code="07201")
+    assert (new.name, new.path, old.successor) == ("Phường Thọ Xương Mới", "24.213.07201~20250101.", new)
 
 
 @pytest.mark.django_db

@@ -25,6 +25,10 @@ LEARNERS = [
 ]
 
 
+# The demo users live in Bắc Giang as of 2023 (the units without a start date); codes are reused later.
+FIRST_ERA = Locality.objects.filter(valid_from__isnull=True)
+
+
 class Command(BaseCommand):
     help = "Create one demo user per role and a few learners in two districts (idempotent; local only)."
 
@@ -55,11 +59,11 @@ class Command(BaseCommand):
                 self._user(username, full_name, is_staff=True, is_superuser=True)
                 continue
             level = Level.PROVINCE if code == PROVINCE_CODE else Level.DISTRICT
-            assign_role(self._user(username, full_name), role, Locality.objects.get(level=level, code=code))
+            assign_role(self._user(username, full_name), role, FIRST_ERA.get(level=level, code=code))
 
     def _learners(self):
         for index, (phone, full_name, commune_index, group, position) in enumerate(LEARNERS):
-            district = Locality.objects.get(level=Level.DISTRICT, code=DISTRICTS[index % 2])
+            district = FIRST_ERA.get(level=Level.DISTRICT, code=DISTRICTS[index % 2])
             commune = district.children.order_by("code")[commune_index]
             user = self._user(phone, full_name, phone=phone)
             save_learner_profile(user, LearnerData(full_name, phone, commune, group, position,

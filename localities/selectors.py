@@ -1,0 +1,57 @@
+"""Reads other apps use: where a retired unit's ground lies today, and which units of any era lie within
+a current one."""
+
+from django.db.models import Q
+
+from .grounds import MAX_HOPS
+from .models import Locality, ground_q
+
+
+def ground_prefixes(unit: Locality) -> list[str]:
+    """Path prefixes of every unit of any era whose ground lies within `unit` today (no query): filter with
+    `ground_filter(unit, "commune__path")` or `Locality.objects.ground_of(unit)`."""
+    return unit.ground_prefixes()
+
+
+def ground_filter(unit: Locality, lookup: str = "path") -> Q:
+    return ground_q(unit.ground_prefixes(), lookup)
+
+
+def current_default_successor(unit: Locality) -> Locality | None:
+    """The current unit reached through the default successor links (the unit itself when current; None
+    for a unit retired without successor)."""
+    for _hop in range(MAX_HOPS):
+        if unit is None or unit.is_current:
+            return unit
+        unit = unit.successor
+    return None
+
+
+def current_successors(unit: Locality) -> list[Locality]:
+    """Every current unit that took over part of `unit`'s ground, the default one first (a split commune
+    has several); each link is followed through the defaults of later reforms."""
+    if unit.is_current:
+        return [unit]
+    found: list[Locality] = []
+    links = unit.successions.select_related("successor").order_by("-is_default", "successor__path")
+    successors = [link.successor for link in links] or [unit.successor]
+    for successor in successors:
+        current = current_default_successor(successor)
+        if current is not None and current not in found:
+            found.append(current)
+    return found
+
+
+def default_successor_map() -> dict[int, int]:
+    """Retired unit id -> id of the current unit its default links lead to (one read, for bulk moves)."""
+    links = dict(Locality.objects.filter(valid_to__isnull=False).values_list("pk", "successor_id"))
+    resolved = {}
+    for pk in links:
+        target = pk
+        for _hop in range(MAX_HOPS):
+            if target not in links or links[target] is None:
+                break
+            target = links[target]
+        if target not in links:  # reached a current unit
+            resolved[pk] = target
+    return resolved
