@@ -29,10 +29,32 @@ class LoginForm(AuthenticationForm):
 
 
 class CommuneChoiceField(forms.ModelChoiceField):
-    """Communes grouped by district, so the list works even without JavaScript."""
+    """Communes of the chosen province, grouped by their district where one still exists."""
 
     def label_from_instance(self, obj):
         return obj.name
+
+
+def current_provinces():
+    return Locality.objects.current().filter(level=Level.PROVINCE).order_by("name")
+
+
+def current_communes_of(province: Locality | None):
+    """The commune-level units of `province` today (directly under it since 1/7/2025, under a district on
+    an installation still on the three-tier map)."""
+    if province is None:
+        return Locality.objects.none()
+    return (Locality.objects.current().filter(level=Level.COMMUNE, path__startswith=province.path)
+            .select_related("parent").order_by("parent__name", "name"))
+
+
+def chosen_province(value) -> Locality | None:
+    """The province picked on the page (GET or POST), or the only one when there is only one."""
+    provinces = current_provinces()
+    if value and str(value).isdigit():
+        return provinces.filter(pk=value).first()
+    only = list(provinces[:2])
+    return only[0] if len(only) == 1 else None
 
 
 class SignUpForm(forms.Form):
@@ -40,8 +62,9 @@ class SignUpForm(forms.Form):
     phone = forms.CharField(label=_("Số điện thoại"), max_length=20,
                             widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
     email = forms.EmailField(label=_("Email (không bắt buộc)"), required=False)
-    district = forms.ModelChoiceField(label=_("Huyện, thị xã, thành phố"), queryset=Locality.objects.none())
-    commune = CommuneChoiceField(label=_("Xã, phường, thị trấn"), queryset=Locality.objects.none())
+    province = forms.ModelChoiceField(label=_("Tỉnh, thành phố"), queryset=Locality.objects.none(),
+                                      widget=forms.HiddenInput)
+    commune = CommuneChoiceField(label=_("Xã, phường, đặc khu"), queryset=Locality.objects.none())
     target_group = forms.ChoiceField(label=_("Nhóm đối tượng"), choices=TargetGroup.choices,
                                      widget=forms.RadioSelect)
     position = forms.CharField(label=_("Chức vụ"), max_length=150, required=False)
@@ -51,11 +74,13 @@ class SignUpForm(forms.Form):
     password2 = forms.CharField(label=_("Nhập lại mật khẩu"), strip=False,
                                 widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, province: Locality | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        current = Locality.objects.current()
-        self.fields["district"].queryset = current.filter(level=Level.DISTRICT)
-        self.fields["commune"].queryset = current.filter(level=Level.COMMUNE).select_related("parent")
+        self.province = province
+        self.fields["province"].queryset = current_provinces()
+        self.fields["province"].initial = province.pk if province else None
+        # Only the chosen province's communes: a whole country's 3,321 would weigh on a cheap phone.
+        self.fields["commune"].queryset = current_communes_of(province)
 
     def clean_phone(self):
         phone = normalize_phone(self.cleaned_data["phone"])
@@ -67,9 +92,6 @@ class SignUpForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        district, commune = cleaned.get("district"), cleaned.get("commune")
-        if district and commune and commune.parent_id != district.pk:
-            self.add_error("commune", _("Xã đã chọn không thuộc huyện đã chọn."))
         password1, password2 = cleaned.get("password1"), cleaned.get("password2")
         if password1 and password2 and password1 != password2:
             self.add_error("password2", _("Hai mật khẩu không khớp."))
@@ -87,12 +109,32 @@ class SignUpForm(forms.Form):
                            target_group=c["target_group"], position=c["position"],
                            organisation=c["organisation"], email=c["email"])
 
-    def communes_by_district(self):
-        """[(district, [communes])] for the grouped picker."""
-        groups: dict = {}
-        for commune in self.fields["commune"].queryset:
-            groups.setdefault(commune.parent, []).append(commune)
-        return list(groups.items())
+    def commune_groups(self):
+        """[(district or None, [communes])]: communes under a district are grouped by it (three-tier map)."""
+        return group_communes(self.fields["commune"].queryset)
+
+
+def group_communes(communes) -> list:
+    groups: dict = {}
+    for commune in communes:
+        group = commune.parent if commune.parent and commune.parent.level == Level.DISTRICT else None
+        groups.setdefault(group, []).append(commune)
+    return list(groups.items())
+
+
+class CommuneConfirmForm(forms.Form):
+    """A learner whose commune was merged or split confirms (or changes) the commune they belong to today."""
+
+    commune = CommuneChoiceField(label=_("Xã, phường, đặc khu của bạn hiện nay"), queryset=Locality.objects.none(),
+                                 empty_label=None)
+
+    def __init__(self, *args, province: Locality | None, initial_commune: Locality | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = current_communes_of(province)
+        self.fields["commune"].initial = initial_commune.pk if initial_commune else None
+
+    def commune_groups(self):
+        return group_communes(self.fields["commune"].queryset)
 
 
 class LearnerImportForm(forms.Form):

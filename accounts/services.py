@@ -99,6 +99,17 @@ def save_learner_profile(user: User, data: LearnerData) -> LearnerProfile:
     return profile
 
 
+def confirm_commune(user: User, commune: Locality) -> LearnerProfile:
+    """The learner confirms the commune they belong to today, after a reform moved or split theirs.
+    Only the commune changes (and the prompt ends); the reports recount from the profile's save."""
+    if not commune.is_current or commune.level != Level.COMMUNE:
+        raise ValueError("not a current commune-level unit")
+    profile = LearnerProfile.objects.get(user=user)
+    profile.commune, profile.needs_commune_confirmation = commune, False
+    profile.save(update_fields=["commune", "needs_commune_confirmation", "updated_at"])
+    return profile
+
+
 # --- Bulk import of learners -------------------------------------------------
 
 COL_NAME, COL_PHONE, COL_COMMUNE = "Họ và tên", "Số điện thoại", "Mã xã"

@@ -10,6 +10,7 @@ urlpatterns = [
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("signup/", views.signup, name="signup"),
+    path("commune/", views.confirm_commune, name="confirm_commune"),
 ]
 
 admin_urlpatterns = [

@@ -1,23 +1,29 @@
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lms.access_views import forbidden_as_403
 from lms.tabular import ImportRejected
+from localities.models import Level
+from localities.selectors import current_successors
 
 from . import access, services
 from .exceptions import NotALearner, OutOfScope
-from .forms import LearnerImportForm, SignUpForm
-from .models import User
+from .forms import CommuneConfirmForm, LearnerImportForm, SignUpForm, chosen_province
+from .middleware import SESSION_KEY
+from .models import LearnerProfile, User
 
 
 def signup(request):
     if request.user.is_authenticated:
         return redirect("/")
-    form = SignUpForm(request.POST or None)
+    province = chosen_province(request.POST.get("province") or request.GET.get("province"))
+    form = SignUpForm(request.POST or None, province=province)
     if request.method == "POST" and form.is_valid():
         user = services.register_learner(form.learner_data(), form.cleaned_data["password1"])
         if user.awaiting_approval:
@@ -25,7 +31,42 @@ def signup(request):
         login(request, user, backend="accounts.backends.UsernameOrPhoneBackend")
         messages.success(request, _("Chào mừng %(name)s! Tài khoản đã sẵn sàng.") % {"name": user.full_name})
         return redirect("/")
-    return render(request, "accounts/signup.html", {"form": form})
+    return render(request, "accounts/signup.html", {"form": form, "province": province,
+                                                    "provinces": form.fields["province"].queryset})
+
+
+@login_required
+def confirm_commune(request):
+    """The learner's commune was merged or split: confirm today's commune (the default successor is
+    preselected) or pick another of the province."""
+    profile = get_object_or_404(LearnerProfile.objects.select_related("commune", "commune_before_reform"),
+                                user=request.user)
+    province = _province_of(profile.commune)
+    form = CommuneConfirmForm(request.POST or None, province=province, initial_commune=profile.commune)
+    if request.method == "POST" and form.is_valid():
+        services.confirm_commune(request.user, form.cleaned_data["commune"])
+        request.session.pop(SESSION_KEY, None)
+        messages.success(request, _("Đã lưu xã của bạn: %(name)s.") % {"name": form.cleaned_data["commune"].name})
+        return redirect(_safe_next(request))
+    before = profile.commune_before_reform
+    return render(request, "accounts/confirm_commune.html", {
+        "form": form, "profile": profile, "before": before,
+        "successors": current_successors(before) if before else [profile.commune], "next": _safe_next(request)})
+
+
+def _province_of(commune):
+    """Communes hang under their province since 1/7/2025, under a district before."""
+    unit = commune
+    while unit.parent_id and unit.level != Level.PROVINCE:
+        unit = unit.parent
+    return unit
+
+
+def _safe_next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or "/"
+    allowed = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                              require_https=request.is_secure())
+    return target if allowed else "/"
 
 
 def _require_manager(user):

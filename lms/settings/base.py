@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A learner whose commune a reform merged or split confirms it before going on (accounts/middleware.py).
+    "accounts.middleware.CommuneConfirmationMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # 404 on Wagtail admin views of another unit's local lesson (courses/admin_scope.py).

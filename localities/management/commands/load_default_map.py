@@ -8,9 +8,9 @@ from localities.services import CURRENT_MAP_DATE
 
 from .import_localities import DATA_DIR
 
-# Resolution 1191/NQ-UBTVQH15 (28/9/2024) rearranged Bắc Giang's districts and communes from this day
+# Resolution 1191/NQ-UBTVQH15 (28/9/2024) rearranged Bắc Giang's districts and communes from 1/1/2025
 # (the date localities/data/README.md gives with its sources).
-BAC_GIANG_2024_DATE = date(2024, 11, 1)
+BAC_GIANG_2024_DATE = date(2025, 1, 1)
 
 # In order: each list is the map from its date on; each reform file links the units it retired.
 STEPS = [
