@@ -192,13 +192,29 @@ def _conflict(existing: UnitRecord | None, record: UnitRecord) -> str | None:
 
 # --- Writing -------------------------------------------------------------------------------------------
 
+@dataclass(eq=False)
+class Known:
+    """A unit already stored, as plain values (a national list is 11,000 of them: model instances cost
+    a second more on every rerun)."""
+    pk: int
+    level: str
+    code: str
+    name: str
+    name_en: str
+    unit_type: str
+    parent_id: int | None
+    path: str
+    valid_from: date | None
+    valid_to: date | None
+
+
 @dataclass
 class _Plan:
     valid_from: date | None
-    in_force: dict[Key, "Known"]  # the unit of each code in force on valid_from (of any later fate)
+    in_force: dict[Key, Known]  # the unit of each code in force on valid_from (of any later fate)
     current: dict[Key, date | None]  # code of every current unit -> its valid_from
     paths: set[str]
-    resolved: dict[Key, Locality] = field(default_factory=dict)
+    resolved: dict[Key, Known | Locality] = field(default_factory=dict)
     result: ImportResult = field(default_factory=ImportResult)
     errors: list[RowError] = field(default_factory=list)
 
@@ -214,27 +230,13 @@ def _write(units: dict[Key, UnitRecord], valid_from: date | None) -> ImportResul
         records = [unit for unit in units.values() if unit.level == level]
         plan.result.counts[level] = len(records)
         retired_any |= _write_level(plan, records)
+        if plan.errors:
+            break  # the units below would only repeat the problem
     if plan.errors:
         raise ImportRejected(plan.errors)  # rolls back the levels already written
     if retired_any or plan.result.created:
         refresh_grounds()
     return plan.result
-
-
-@dataclass(eq=False)
-class Known:
-    """A unit already stored, as plain values (a national list is 11,000 of them: model instances cost
-    a second more on every rerun)."""
-    pk: int
-    level: str
-    code: str
-    name: str
-    name_en: str
-    unit_type: str
-    parent_id: int | None
-    path: str
-    valid_from: date | None
-    valid_to: date | None
 
 
 def _units_in_force(day: date | None) -> dict[Key, Known]:
