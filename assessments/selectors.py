@@ -188,6 +188,27 @@ def answer_for_marker(user, answer_id: int) -> Answer:
     return answer
 
 
+def regradable_attempts(user, question_id: int):
+    """Submitted attempts holding the question whose learner's commune (at the time) is in the user's
+    scope. The scope is a subquery on units, so that the row lock of a regrade takes attempts only."""
+    from localities.models import Locality
+
+    attempts = Attempt.objects.filter(questions__question_id=question_id,
+                                      state__in=[AttemptState.GRADED, AttemptState.AWAITING_MARKING])
+    if access.has_full_access(user):
+        return attempts
+    units = access.filter_in_scope(Locality.objects.all(), user, "path")
+    return attempts.filter(commune_id__in=units.values("pk"))
+
+
+def regrade_reach(user, question_id: int) -> tuple[int, int]:
+    """(attempts a regrade by this user would rescore, submitted attempts with the question outside it)."""
+    everyone = Attempt.objects.filter(questions__question_id=question_id,
+                                      state__in=[AttemptState.GRADED, AttemptState.AWAITING_MARKING]).count()
+    mine = regradable_attempts(user, question_id).count()
+    return mine, everyone - mine
+
+
 def quiz_results(user, quiz: Quiz) -> list[dict]:
     """One row per learner in the user's scope: attempts, counting percentage, passed (one query)."""
     attempts = access.filter_in_scope(

@@ -281,15 +281,15 @@ def mark_answer(marker, answer_id: int, points: Decimal, feedback: str = "", now
 
 @transaction.atomic
 def regrade_question(question_id: int, changed_by, reason: str, now=None) -> int:
-    """Rescore a fixed question in every submitted attempt; audit and announce changed grades."""
+    """Rescore a fixed question in the submitted attempts of `changed_by`'s scope; audit and announce
+    changed grades. The question bank is shared, results are not: a district's staff regrade their
+    district's attempts, province staff and superusers everyone's (see docs/assessments.md)."""
     now = now or timezone.now()
     questions, choices = selectors.specific_questions([question_id])
     question = questions[question_id]
     if question.needs_marking:
         raise InvalidMark(_("Câu hỏi chấm tay không chấm lại tự động được."))
-    attempt_ids = list(Attempt.objects.select_for_update()
-                       .filter(questions__question_id=question_id, state__in=[AttemptState.GRADED,
-                                                                               AttemptState.AWAITING_MARKING])
+    attempt_ids = list(selectors.regradable_attempts(changed_by, question_id).select_for_update()
                        .values_list("pk", flat=True))
     aqs = list(AttemptQuestion.objects.filter(attempt_id__in=attempt_ids, question_id=question_id)
                .select_related("answer"))
