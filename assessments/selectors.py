@@ -151,6 +151,23 @@ def passed_quiz_ids(user_id: int, quiz_ids: Iterable[int]) -> set[int]:
                .values_list("pk", flat=True))
 
 
+def passed_pairs(quiz_ids: Iterable[int], user_ids: Iterable[int] | None = None) -> set[tuple[int, int]]:
+    """(user_id, quiz_id) for every learner who passed each quiz, by the rule of passed_quiz_ids, for many
+    learners in one query (the completion drift check); `user_ids` None means everyone."""
+    attempts = Attempt.objects.filter(quiz_id__in=list(quiz_ids), state=AttemptState.GRADED)
+    if user_ids is not None:
+        attempts = attempts.filter(user_id__in=list(user_ids))
+    passed, last = set(), {}
+    rows = attempts.order_by("user_id", "quiz_id", "submitted_at", "pk").values_list(
+        "user_id", "quiz_id", "quiz__grading_method", "passed")
+    for user_id, quiz_id, method, ok in rows.iterator(chunk_size=20000):
+        if method == GradingMethod.LAST:
+            last[(user_id, quiz_id)] = bool(ok)  # ascending: the last graded attempt is written last
+        elif ok:
+            passed.add((user_id, quiz_id))
+    return passed | {key for key, ok in last.items() if ok}
+
+
 def best_scores(user_id: int, quiz_ids: Iterable[int]) -> dict[int, Decimal]:
     """The percentage that counts per quiz (highest, or last by the quiz's grading method); graded only."""
     highest = Subquery(Attempt.objects.filter(user_id=user_id, quiz=OuterRef("pk"), state=AttemptState.GRADED)
