@@ -122,9 +122,13 @@ def mark_started(user, lesson: LessonPage) -> LessonProgress:
     """Opening a lesson marks it started (idempotent).
 
     The lesson page calls this after its own access facts showed the learner is enrolled and
-    the module unlocked, so the checks are not run twice per page view.
+    the module unlocked, so the checks are not run twice per page view. Opening also starts the clock:
+    the next progress report is credited from now, not from the previous visit days ago.
     """
-    return _progress_row(user, lesson)
+    row = _progress_row(user, lesson)
+    row.updated_at = timezone.now()
+    LessonProgress.objects.filter(pk=row.pk).update(updated_at=row.updated_at)
+    return row
 
 
 def record_progress(user, lesson: LessonPage, *, event_id: uuid.UUID | None = None, seconds: int = 0,

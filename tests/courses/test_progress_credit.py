@@ -75,6 +75,15 @@ def test_credit_is_the_time_since_the_previous_report(learner, enrolled):
 
 
 @pytest.mark.django_db
+def test_reopening_a_lesson_restarts_the_clock(client, learner, enrolled):
+    lesson = enrolled[3][0]
+    opened(learner, lesson, seconds_ago=7200)  # last seen two hours ago
+    client.get(lesson.url)  # back now: the first report cannot claim the two hours away
+    assert post(client, lesson, seconds=3600).status_code == 200
+    assert LessonProgress.objects.get(user=learner, lesson=lesson).seconds_spent <= 1
+
+
+@pytest.mark.django_db
 def test_a_report_that_creates_the_row_credits_nothing(learner, enrolled):
     lesson = enrolled[3][0]
     row = services.record_progress(learner, lesson, event_id=uuid.uuid4(), seconds=3600)
