@@ -113,7 +113,9 @@ def regrade(request, question_id):
     form = forms.RegradeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         return _do_regrade(request, question, form.cleaned_data["reason"])
-    return render(request, "assessments/admin/regrade.html", {"question": question, "form": form})
+    in_scope, out_of_scope = selectors.regrade_reach(request.user, question.pk)
+    return render(request, "assessments/admin/regrade.html", {"question": question, "form": form,
+                                                              "in_scope": in_scope, "out_of_scope": out_of_scope})
 
 
 def _do_regrade(request, question, reason):

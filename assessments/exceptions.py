@@ -25,6 +25,10 @@ class QuizNotAvailable(AssessmentError):
     pass
 
 
+class QuizNotAllowed(AssessmentError):
+    """A start rule registered by another app refused (not enrolled, module locked, other group...)."""
+
+
 class EmptyQuiz(AssessmentError):
     pass
 

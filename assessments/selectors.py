@@ -151,6 +151,23 @@ def passed_quiz_ids(user_id: int, quiz_ids: Iterable[int]) -> set[int]:
                .values_list("pk", flat=True))
 
 
+def passed_pairs(quiz_ids: Iterable[int], user_ids: Iterable[int] | None = None) -> set[tuple[int, int]]:
+    """(user_id, quiz_id) for every learner who passed each quiz, by the rule of passed_quiz_ids, for many
+    learners in one query (the completion drift check); `user_ids` None means everyone."""
+    attempts = Attempt.objects.filter(quiz_id__in=list(quiz_ids), state=AttemptState.GRADED)
+    if user_ids is not None:
+        attempts = attempts.filter(user_id__in=list(user_ids))
+    passed, last = set(), {}
+    rows = attempts.order_by("user_id", "quiz_id", "submitted_at", "pk").values_list(
+        "user_id", "quiz_id", "quiz__grading_method", "passed")
+    for user_id, quiz_id, method, ok in rows.iterator(chunk_size=20000):
+        if method == GradingMethod.LAST:
+            last[(user_id, quiz_id)] = bool(ok)  # ascending: the last graded attempt is written last
+        elif ok:
+            passed.add((user_id, quiz_id))
+    return passed | {key for key, ok in last.items() if ok}
+
+
 def best_scores(user_id: int, quiz_ids: Iterable[int]) -> dict[int, Decimal]:
     """The percentage that counts per quiz (highest, or last by the quiz's grading method); graded only."""
     highest = Subquery(Attempt.objects.filter(user_id=user_id, quiz=OuterRef("pk"), state=AttemptState.GRADED)
@@ -186,6 +203,27 @@ def answer_for_marker(user, answer_id: int) -> Answer:
     if not access.has_full_access(user) and (commune is None or not access.can_see_locality(user, commune)):
         raise OutOfScope(_("Bài làm này không thuộc địa bàn của bạn."))
     return answer
+
+
+def regradable_attempts(user, question_id: int):
+    """Submitted attempts holding the question whose learner's commune (at the time) is in the user's
+    scope. The scope is a subquery on units, so that the row lock of a regrade takes attempts only."""
+    from localities.models import Locality
+
+    attempts = Attempt.objects.filter(questions__question_id=question_id,
+                                      state__in=[AttemptState.GRADED, AttemptState.AWAITING_MARKING])
+    if access.has_full_access(user):
+        return attempts
+    units = access.filter_in_scope(Locality.objects.all(), user, "path")
+    return attempts.filter(commune_id__in=units.values("pk"))
+
+
+def regrade_reach(user, question_id: int) -> tuple[int, int]:
+    """(attempts a regrade by this user would rescore, submitted attempts with the question outside it)."""
+    everyone = Attempt.objects.filter(questions__question_id=question_id,
+                                      state__in=[AttemptState.GRADED, AttemptState.AWAITING_MARKING]).count()
+    mine = regradable_attempts(user, question_id).count()
+    return mine, everyone - mine
 
 
 def quiz_results(user, quiz: Quiz) -> list[dict]:

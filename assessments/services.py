@@ -1,6 +1,7 @@
 """Every change to attempts, answers, marks and the question bank goes through one function here."""
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -20,6 +21,7 @@ from .exceptions import (
     EmptyQuiz,
     InvalidMark,
     QuestionNotInAttempt,
+    QuizNotAllowed,
     QuizNotAvailable,
 )
 from .models import (
@@ -44,7 +46,7 @@ from .models import (
     Topic,
     TrueFalseQuestion,
 )
-from .signals import attempt_graded
+from .signals import attempt_graded, grade_recorded
 
 GRACE = timedelta(seconds=DEADLINE_GRACE_SECONDS)
 CENT = Decimal("0.01")
@@ -56,16 +58,46 @@ def _points(fraction, max_points: Decimal) -> Decimal:
         CENT, rounding=ROUND_HALF_UP)
 
 
-def _announce(attempt_id: int) -> None:
+def _announce(attempt: Attempt) -> None:
+    """In the grading transaction: grade_recorded (follow-up work joins the transaction); on commit:
+    attempt_graded."""
+    grade_recorded.send(sender=Attempt, attempt_id=attempt.pk, user_id=attempt.user_id, quiz_id=attempt.quiz_id)
+    attempt_id = attempt.pk
+
     def send():
         attempt_graded.send(sender=Attempt, attempt=Attempt.objects.get(pk=attempt_id))
     transaction.on_commit(send)
 
 
+# Who may start ----------------------------------------------------------------------------
+# The quiz engine knows no page tree. An app above it (courses) registers a rule here from its
+# AppConfig.ready(): rule(user, quiz) returns a translated refusal, or None when it has no objection.
+
+_start_rules: dict[str, Callable] = {}
+
+
+def register_start_rule(uid: str, rule: Callable) -> None:
+    """Add (or replace, by `uid`, as a dispatch_uid does) a rule every start must pass."""
+    _start_rules[uid] = rule
+
+
+def start_refusal(user, quiz: Quiz) -> str | None:
+    """Why `user` may not start (or resume) `quiz`, or None."""
+    for rule in _start_rules.values():
+        refusal = rule(user, quiz)
+        if refusal:
+            return str(refusal)
+    return None
+
+
 # Starting ---------------------------------------------------------------------------------
 
 def start_attempt(user, quiz: Quiz, now=None) -> Attempt:
-    """Resume the learner's open attempt, or draw and freeze a new one within the limits."""
+    """Resume the learner's open attempt, or draw and freeze a new one within the limits; only for a
+    learner the registered rules let in (enrolled, module unlocked, ...)."""
+    refusal = start_refusal(user, quiz)
+    if refusal:
+        raise QuizNotAllowed(refusal)
     now = now or timezone.now()
     open_attempt = Attempt.objects.filter(user=user, quiz=quiz, state=AttemptState.IN_PROGRESS).first()
     if open_attempt and not is_overdue(open_attempt, now):
@@ -239,7 +271,7 @@ def _finalise(attempt: Attempt, score: Decimal, now) -> None:
     attempt.state = AttemptState.GRADED
     attempt.graded_at = now
     attempt.save(update_fields=["score", "percent", "passed", "state", "graded_at"])
-    _announce(attempt.pk)
+    _announce(attempt)
 
 
 def _percent(score: Decimal, max_score: Decimal) -> Decimal:
@@ -281,15 +313,15 @@ def mark_answer(marker, answer_id: int, points: Decimal, feedback: str = "", now
 
 @transaction.atomic
 def regrade_question(question_id: int, changed_by, reason: str, now=None) -> int:
-    """Rescore a fixed question in every submitted attempt; audit and announce changed grades."""
+    """Rescore a fixed question in the submitted attempts of `changed_by`'s scope; audit and announce
+    changed grades. The question bank is shared, results are not: a district's staff regrade their
+    district's attempts, province staff and superusers everyone's (see docs/assessments.md)."""
     now = now or timezone.now()
     questions, choices = selectors.specific_questions([question_id])
     question = questions[question_id]
     if question.needs_marking:
         raise InvalidMark(_("Câu hỏi chấm tay không chấm lại tự động được."))
-    attempt_ids = list(Attempt.objects.select_for_update()
-                       .filter(questions__question_id=question_id, state__in=[AttemptState.GRADED,
-                                                                               AttemptState.AWAITING_MARKING])
+    attempt_ids = list(selectors.regradable_attempts(changed_by, question_id).select_for_update()
                        .values_list("pk", flat=True))
     aqs = list(AttemptQuestion.objects.filter(attempt_id__in=attempt_ids, question_id=question_id)
                .select_related("answer"))
@@ -327,7 +359,7 @@ def _retotal(attempt_ids, changed_by, reason, now) -> int:
     Attempt.objects.bulk_update(changed, ["max_score", "score", "percent", "passed"])
     GradeAudit.objects.bulk_create(audits)
     for audit in audits:
-        _announce(audit.attempt_id)
+        _announce(audit.attempt)
     return len(audits)
 
 

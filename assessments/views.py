@@ -8,20 +8,26 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from . import forms, selectors, services
-from .exceptions import AssessmentError, AttemptClosed
+from .exceptions import AssessmentError, AttemptClosed, QuizNotAllowed
 from .models import Quiz
 
 
 @login_required
 def start_page(request, pk):
     quiz = get_object_or_404(Quiz, pk=pk)
+    return _render_start(request, quiz, services.start_refusal(request.user, quiz))
+
+
+def _render_start(request, quiz, refusal=None):
+    """The quiz's start page; with a refusal (not enrolled, locked...) it says why, without a start button."""
     attempts = selectors.learner_attempts(request.user, quiz)
     used = len(attempts)
     left = None if not quiz.attempts_allowed else max(quiz.attempts_allowed - used, 0)
     open_attempt = next((a for a in attempts if a.is_open), None)
     return render(request, "assessments/start.html", {
         "quiz": quiz, "attempts": attempts, "attempts_left": left, "open_attempt": open_attempt,
-    })
+        "refusal": refusal,
+    }, status=403 if refusal else 200)
 
 
 @require_POST
@@ -30,6 +36,8 @@ def start(request, pk):
     quiz = get_object_or_404(Quiz, pk=pk)
     try:
         attempt = services.start_attempt(request.user, quiz)
+    except QuizNotAllowed as error:
+        return _render_start(request, quiz, str(error))
     except AssessmentError as error:
         messages.error(request, str(error))
         return redirect(quiz.get_absolute_url())

@@ -7,8 +7,12 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Chương trình bồi dưỡng")
 
     def ready(self):
-        from assessments.signals import attempt_graded
+        from assessments.services import register_start_rule
+        from assessments.signals import grade_recorded
 
-        from .receivers import on_attempt_graded
+        from .receivers import on_grade_recorded
+        from .selectors import quiz_start_refusal
 
-        attempt_graded.connect(on_attempt_graded, dispatch_uid="courses.on_attempt_graded")
+        grade_recorded.connect(on_grade_recorded, dispatch_uid="courses.on_grade_recorded")
+        # Starting a module's quiz obeys the rules of opening the module (enrolment, group, prerequisite).
+        register_start_rule("courses.quiz_start_refusal", quiz_start_refusal)

@@ -1,9 +1,9 @@
-from django.db import transaction
+from lms import outbox
+
+REFRESH_AFTER_ATTEMPT_TASK = "courses.refresh_completion_after_attempt"
 
 
-def on_attempt_graded(sender, attempt, **kwargs):
-    """A graded quiz may complete a module or program: recompute after the grade is committed."""
-    from .services import refresh_after_attempt
-
-    user_id, quiz_id = attempt.user_id, attempt.quiz_id
-    transaction.on_commit(lambda: refresh_after_attempt(user_id, quiz_id))
+def on_grade_recorded(sender, attempt_id, **kwargs):
+    """A graded quiz may complete a module or program. Recorded in the grading transaction through the
+    outbox: the recount is lost only if the grade is, and a failed run is tried again by the relay."""
+    outbox.enqueue(REFRESH_AFTER_ATTEMPT_TASK, attempt_id)

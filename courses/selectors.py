@@ -5,11 +5,13 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
+from django.utils.translation import gettext as _
 
 from localities.models import Level
 
 from .models import (
     Enrolment,
+    EnrolmentSource,
     LessonPage,
     LessonProgress,
     ModuleCompletion,
@@ -289,3 +291,284 @@ def _resume_rank(row, lesson):
     if row is not None and row.completed_at is None:
         return (0, -row.updated_at.timestamp(), lesson.path)
     return (1, 0, lesson.path)
+
+
+# Rules for learning in a module (lessons, progress and its quiz alike) ---------------------
+
+def learner_target_group(user) -> str | None:
+    """The learner's target group (cached on the user object for the request); None for staff."""
+    if not user.is_authenticated:
+        return None
+    if "_learner_target_group" not in user.__dict__:
+        from accounts.models import LearnerProfile
+
+        group = LearnerProfile.objects.filter(user=user).values_list("target_group", flat=True).first()
+        user.__dict__["_learner_target_group"] = group
+    return user.__dict__["_learner_target_group"]
+
+
+def group_may_self_enrol(user, program: ProgramPage) -> bool:
+    group = learner_target_group(user)
+    return not group or group in program.target_groups
+
+
+def in_target_group(user, program: ProgramPage, enrolment: Enrolment) -> bool:
+    """A learner learns the programs of their group; an enrolment a manager or a class made is that
+    manager's decision and counts whatever the group."""
+    return enrolment.source != EnrolmentSource.SELF or group_may_self_enrol(user, program)
+
+
+def module_refusal(user, program: ProgramPage, module: ModulePage | None, enrolment: Enrolment | None,
+                   completed_module_ids: set[int]):
+    """Why the user may not learn in `module` of `program` (a CoursesError to raise), or None.
+
+    One rule for opening a lesson, reporting progress and starting the module's quiz; `module` None
+    checks the program only (its final quiz)."""
+    from .exceptions import ModuleLocked, NotEnrolled, NotInTargetGroup
+
+    if enrolment is None:
+        return NotEnrolled(_("Bạn cần ghi danh chương trình “%(program)s” trước.") % {"program": program.title})
+    if not in_target_group(user, program, enrolment):
+        return NotInTargetGroup(_("Chương trình “%(program)s” dành cho nhóm đối tượng khác.")
+                                % {"program": program.title})
+    if module is not None and module.prerequisite_id and module.prerequisite_id not in completed_module_ids:
+        return ModuleLocked(_("Hãy hoàn thành chuyên đề “%(module)s” trước.") % {
+            "module": module.prerequisite.title})
+    return None
+
+
+def completed_module_ids(user, module_ids) -> set[int]:
+    module_ids = [pk for pk in module_ids if pk]
+    if not user.is_authenticated or not module_ids:
+        return set()
+    return set(ModuleCompletion.objects.filter(user=user, module_id__in=module_ids)
+               .values_list("module_id", flat=True))
+
+
+def quiz_refusal(user, quiz_id: int):
+    """Why the user may not start this quiz (a CoursesError), or None. A quiz is governed by the places
+    of the curriculum that use it — a module's quiz, a program's final quiz, a quiz link in a local
+    lesson — and may be started when one of them lets the user learn there. A quiz the curriculum does
+    not use (a class's pre/post test) keeps only its own rules. A fixed number of queries."""
+    places = _quiz_places(user, quiz_id)
+    if not places:
+        return None
+    programs = {p.path: p for p in ProgramPage.objects.live().filter(path__in={path for path, _m in places})}
+    enrolments = {e.program_id: e for e in Enrolment.objects.filter(
+        user_id=user.pk, program__in=list(programs.values()), unenrolled_at__isnull=True)}
+    completed = completed_module_ids(user, [m.prerequisite_id for _path, m in places if _is_module(m)])
+    refusals = []
+    for path, module in places:
+        program = programs.get(path)
+        if program is None:
+            continue  # a module of an unpublished program: no one learns there
+        refusal = module if isinstance(module, Exception) else module_refusal(
+            user, program, module, enrolments.get(program.pk), completed)
+        if refusal is None:
+            return None
+        refusals.append(refusal)
+    return refusals[0] if refusals else _nowhere()
+
+
+def _is_module(place) -> bool:
+    return isinstance(place, ModulePage)
+
+
+def _nowhere():
+    from .exceptions import NotEnrolled
+
+    return NotEnrolled(_("Bài kiểm tra này thuộc một chương trình chưa mở."))
+
+
+def _quiz_places(user, quiz_id: int) -> list[tuple]:
+    """(program path, module | None | refusal) for each place that uses the quiz."""
+    places = [(parent_path(m), m) for m in
+              ModulePage.objects.live().filter(quiz_id=quiz_id).select_related("prerequisite")]
+    places += [(path, None) for path in
+               ProgramPage.objects.live().filter(final_quiz_id=quiz_id).values_list("path", flat=True)]
+    return places + _local_lesson_places(user, quiz_id)
+
+
+def _local_lesson_places(user, quiz_id: int) -> list[tuple]:
+    """Local lessons that link the quiz (quiz-link block, which stores the id as a string): the quiz is
+    then for the learners who may see such a lesson. Only local lessons are searched: they are few, and
+    a province-wide link adds no rule beyond those of its module's quiz."""
+    from .exceptions import LessonNotVisible
+
+    lessons = [lesson for lesson in LessonPage.objects.live().filter(local_district__isnull=False)
+               .filter(body__icontains=f'"quiz": "{int(quiz_id)}"').only("pk", "path", "local_district_id")]
+    if not lessons:
+        return []
+    modules = {m.path: m for m in ModulePage.objects.filter(path__in={parent_path(le) for le in lessons})
+               .select_related("prerequisite")}
+    hidden = LessonNotVisible(_not_visible_message())
+    return [(parent_path(lesson, 2), modules.get(parent_path(lesson)) if lesson_visible_to(user, lesson) else hidden)
+            for lesson in lessons]
+
+
+def _not_visible_message() -> str:
+    return _("Bài học này không dành cho địa bàn của bạn.")
+
+
+# Completion rules of a lesson ----------------------------------------------------------------
+
+MEDIA_END_TOLERANCE = 5.0  # seconds, or 5 % of a long recording: stored and browser durations differ a little
+MIN_LISTENED_SHARE = 0.5  # of the recording's length: double speed is the fastest a player offers
+
+
+def media_seconds(lesson: LessonPage) -> float | None:
+    """The length of the lesson's first audio or video file (the one the page reports progress for)."""
+    from .templatetags.courses_tags import audio_duration
+
+    for block in lesson.body:
+        if block.block_type in ("audio", "video") and block.value.get("file"):
+            return _parse_duration(audio_duration(block.value))
+    return None
+
+
+def _parse_duration(text: str) -> float | None:
+    """"m:ss" or "h:mm:ss" as seconds; None when missing or malformed."""
+    parts = (text or "").strip().split(":")
+    if not 2 <= len(parts) <= 3 or not all(part.isdigit() for part in parts):
+        return None
+    seconds = 0
+    for part in parts:
+        seconds = seconds * 60 + int(part)
+    return float(seconds) or None
+
+
+def completion_rule_met(lesson: LessonPage, seconds_spent: int, position: float) -> bool:
+    """Whether a report may complete the lesson. A manual lesson completes when the learner says so
+    (the tap). A media lesson completes at the end of its recording, listened to for at least half its
+    length; without a known length, after half the lesson's estimated time."""
+    from .models import CompletionRule
+
+    if lesson.completion_rule != CompletionRule.MEDIA_END:
+        return True
+    length = media_seconds(lesson)
+    if length is None:
+        return seconds_spent >= lesson.estimated_minutes * 60 * MIN_LISTENED_SHARE
+    near_end = position >= length - max(MEDIA_END_TOLERANCE, 0.05 * length)
+    return near_end and seconds_spent >= length * MIN_LISTENED_SHARE
+
+
+def quiz_start_refusal(user, quiz) -> str | None:
+    """The start rule courses registers with assessments (see CoursesConfig.ready)."""
+    refusal = quiz_refusal(user, quiz.pk)
+    return str(refusal) if refusal is not None else None
+
+
+# Completions the records show (the drift check and repair) ------------------------------------
+
+@dataclass
+class CompletionDrift:
+    """Completions the learning records show but no row holds. Rows are never removed by a repair:
+    a completion is a fact of its day, even if a required lesson was added later."""
+
+    modules: list = field(default_factory=list)  # (user_id, module_id)
+    programs: list = field(default_factory=list)  # (user_id, program_id)
+
+    @property
+    def count(self) -> int:
+        return len(self.modules) + len(self.programs)
+
+    @property
+    def found(self) -> bool:
+        return bool(self.count)
+
+    def summary(self) -> str:
+        return (f"{len(self.modules)} module and {len(self.programs)} program completions missing; "
+                f"first: {self.modules[:5]} {self.programs[:5]}")
+
+
+def missing_completions(user_ids=None) -> CompletionDrift:
+    """Compare what refresh_completion would record for every active enrolment (of `user_ids`; None: all)
+    with the stored completion rows. A fixed number of queries, whatever the number of learners."""
+    enrolled = _active_learners_by_program(user_ids)
+    if not enrolled:
+        return CompletionDrift()
+    programs = list(ProgramPage.objects.live().filter(pk__in=list(enrolled)).only("pk", "path", "final_quiz_id"))
+    modules = list(ModulePage.objects.live().filter(_programs_q(programs)).only("pk", "path", "quiz_id"))
+    lessons = _required_lessons_by_module(programs)
+    users = set().union(*enrolled.values())
+    done = _completed_lessons_by_user(user_ids, programs)
+    visible = _visible_districts_by_user(users)
+    from assessments.selectors import passed_pairs
+
+    quiz_ids = {m.quiz_id for m in modules if m.quiz_id} | {p.final_quiz_id for p in programs if p.final_quiz_id}
+    passed = passed_pairs(quiz_ids, user_ids)
+    stored_modules = set(_limit_users(ModuleCompletion.objects.all(), user_ids).values_list("user_id", "module_id"))
+    stored_programs = set(_limit_users(ProgramCompletion.objects.all(), user_ids).values_list("user_id", "program_id"))
+    drift = CompletionDrift()
+    for program in programs:
+        own_modules = [m for m in modules if parent_path(m) == program.path]
+        for user_id in sorted(enrolled.get(program.pk, ())):
+            learned, districts = done.get(user_id, set()), visible.get(user_id, ())
+            complete = [m for m in own_modules if _module_done(m, lessons.get(m.path, []), learned, districts,
+                                                               (user_id, m.quiz_id) in passed)]
+            drift.modules += [(user_id, m.pk) for m in complete if (user_id, m.pk) not in stored_modules]
+            if own_modules and len(complete) == len(own_modules) and (
+                    not program.final_quiz_id or (user_id, program.final_quiz_id) in passed) and (
+                    (user_id, program.pk) not in stored_programs):
+                drift.programs.append((user_id, program.pk))
+    return drift
+
+
+def _limit_users(queryset, user_ids):
+    return queryset if user_ids is None else queryset.filter(user_id__in=list(user_ids))
+
+
+def _active_learners_by_program(user_ids) -> dict[int, set[int]]:
+    by_program: dict[int, set[int]] = {}
+    rows = _limit_users(Enrolment.objects.filter(unenrolled_at__isnull=True), user_ids)
+    for user_id, program_id in rows.values_list("user_id", "program_id").iterator(chunk_size=20000):
+        by_program.setdefault(program_id, set()).add(user_id)
+    return by_program
+
+
+def _required_lessons_by_module(programs) -> dict[str, list[tuple[int, int | None]]]:
+    lessons: dict[str, list] = {}
+    rows = LessonPage.objects.live().filter(_programs_q(programs), required=True).values_list(
+        "pk", "path", "local_district_id")
+    for pk, path, district_id in rows:
+        lessons.setdefault(path[:-STEP], []).append((pk, district_id))
+    return lessons
+
+
+def _completed_lessons_by_user(user_ids, programs) -> dict[int, set[int]]:
+    done: dict[int, set[int]] = {}
+    rows = _limit_users(LessonProgress.objects.filter(completed_at__isnull=False), user_ids).filter(
+        _programs_q(programs, "lesson__path"))
+    for user_id, lesson_id in rows.values_list("user_id", "lesson_id").iterator(chunk_size=20000):
+        done.setdefault(user_id, set()).add(lesson_id)
+    return done
+
+
+def _visible_districts_by_user(user_ids) -> dict[int, set[int] | None]:
+    """visible_district_ids for many users at once: None (every lesson) for superusers and province
+    staff; otherwise the learner's own district and the districts of their staff roles."""
+    from accounts.models import STAFF_ROLES, LearnerProfile, RoleAssignment, User
+
+    visible: dict[int, set[int] | None] = {}
+    for user_id, district_id in LearnerProfile.objects.values_list("user_id", "commune__parent_id").iterator(
+            chunk_size=20000):
+        if user_id in user_ids:
+            visible[user_id] = {district_id} if district_id else set()
+    for user_id, unit_id, level in RoleAssignment.objects.filter(role__in=STAFF_ROLES).values_list(
+            "user_id", "locality_id", "locality__level"):
+        if user_id not in user_ids or visible.get(user_id, set()) is None:
+            continue
+        visible[user_id] = None if level == Level.PROVINCE else visible.get(user_id, set()) | {unit_id}
+    for user_id in User.objects.filter(is_superuser=True).values_list("pk", flat=True):
+        if user_id in user_ids:
+            visible[user_id] = None
+    return visible
+
+
+def _module_done(module: ModulePage, lessons, done: set[int], districts, quiz_passed: bool) -> bool:
+    """refresh_completion's rule: every required lesson the learner can see is completed, quiz passed."""
+    for lesson_id, district_id in lessons:
+        can_see = district_id is None or districts is None or district_id in districts
+        if can_see and lesson_id not in done:
+            return False
+    return not module.quiz_id or quiz_passed

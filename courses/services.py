@@ -4,6 +4,8 @@ Views, the admin, tasks, the JSON API and tests all call these functions; nothin
 writes Enrolment, LessonProgress or the completion rows.
 """
 
+import logging
+import math
 import uuid
 
 from django.core.exceptions import PermissionDenied
@@ -16,7 +18,7 @@ from accounts import access
 from accounts.models import LearnerProfile
 
 from . import selectors
-from .exceptions import LessonNotVisible, ModuleLocked, NotEnrolled
+from .exceptions import CompletionRuleNotMet, InvalidProgress, LessonNotVisible, NotInTargetGroup
 from .models import (
     Enrolment,
     EnrolmentSource,
@@ -31,7 +33,11 @@ from .models import (
 )
 from .signals import enrolment_changed, program_completed, progress_changed
 
-MAX_SECONDS_PER_EVENT = 3600  # a client cannot claim more than an hour per report
+logger = logging.getLogger(__name__)
+
+MAX_SECONDS_PER_EVENT = 3600  # credited per report at most, however long the learner was away
+MAX_SECONDS_CLAIMED = 86400  # a report claiming more than a day is malformed: refused, not cut
+MAX_POSITION = 86400.0  # seconds into a recording; no lesson's audio or video lasts a day
 
 
 def _learner_commune_id(user) -> int | None:
@@ -39,10 +45,16 @@ def _learner_commune_id(user) -> int | None:
 
 
 def enrol(user, program: ProgramPage, source: str = EnrolmentSource.SELF, by=None) -> Enrolment:
-    """Enrol once: a repeated or concurrent call returns the same active enrolment."""
+    """Enrol once: a repeated or concurrent call returns the same active enrolment.
+
+    A learner enrols themselves only in a program of their target group; a manager or a class may
+    enrol anyone (their decision)."""
     existing = selectors.active_enrolment(user, program)
     if existing:
         return existing
+    if source == EnrolmentSource.SELF and not selectors.group_may_self_enrol(user, program):
+        raise NotInTargetGroup(_("Chương trình “%(program)s” dành cho nhóm đối tượng khác.")
+                               % {"program": program.title})
     try:
         with transaction.atomic():
             enrolment = Enrolment.objects.create(user=user, program=program, source=source, enrolled_by=by,
@@ -89,11 +101,10 @@ def _check_can_learn(user, lesson: LessonPage) -> tuple[ModulePage, ProgramPage]
     module, program = selectors.lesson_ancestors(lesson)
     if not selectors.lesson_visible_to(user, lesson):
         raise LessonNotVisible(_("Bài học này không dành cho địa bàn của bạn."))
-    if selectors.active_enrolment(user, program) is None:
-        raise NotEnrolled(_("Bạn cần ghi danh chương trình “%(program)s” trước.") % {"program": program.title})
-    if selectors.module_is_locked(user, module):
-        raise ModuleLocked(_("Hãy hoàn thành chuyên đề “%(module)s” trước.") % {
-            "module": module.prerequisite.title})
+    refusal = selectors.module_refusal(user, program, module, selectors.active_enrolment(user, program),
+                                       selectors.completed_module_ids(user, [module.prerequisite_id]))
+    if refusal is not None:
+        raise refusal
     return module, program
 
 
@@ -111,21 +122,38 @@ def mark_started(user, lesson: LessonPage) -> LessonProgress:
     """Opening a lesson marks it started (idempotent).
 
     The lesson page calls this after its own access facts showed the learner is enrolled and
-    the module unlocked, so the checks are not run twice per page view.
+    the module unlocked, so the checks are not run twice per page view. Opening also starts the clock:
+    the next progress report is credited from now, not from the previous visit days ago.
     """
-    return _progress_row(user, lesson)
+    row = _progress_row(user, lesson)
+    row.updated_at = timezone.now()
+    LessonProgress.objects.filter(pk=row.pk).update(updated_at=row.updated_at)
+    return row
 
 
 def record_progress(user, lesson: LessonPage, *, event_id: uuid.UUID | None = None, seconds: int = 0,
-                    position: float | None = None, completed: bool = False) -> LessonProgress:
-    """Apply one progress report. Idempotent by `event_id`; never regresses a completed lesson."""
+                    position: float | None = None, completed: bool = False, now=None) -> LessonProgress:
+    """Apply one progress report. Idempotent by `event_id`; never regresses a completed lesson.
+
+    Time is credited only as far as the clock allows: at most the time elapsed since the learner's
+    previous report on this lesson (or since it was opened), and never more than an hour per report.
+    `completed` is accepted only when the lesson's completion rule is met; otherwise nothing changes.
+    """
+    _check_report(seconds, position)
     module, program = _check_can_learn(user, lesson)
-    row = _progress_row(user, lesson)
+    now = now or timezone.now()
     with transaction.atomic():
+        row = _progress_row(user, lesson)
         if event_id is not None and not _claim_event(user, lesson, event_id):
             row.refresh_from_db()
             return row
-        _apply(row, seconds, position)
+        # The row lock serialises the reports of one learner on one lesson: each second is credited once.
+        row = LessonProgress.objects.select_for_update().get(pk=row.pk)
+        credit = creditable_seconds(row, seconds, now)
+        if completed and row.completed_at is None:
+            _check_completion_rule(lesson, row.seconds_spent + credit,
+                                   row.position if position is None else position)
+        _apply(row, credit, position, now)
         # A manual lesson sends completed when the learner taps "done"; a media lesson's page
         # sends it when the audio or video reaches its end.
         newly_completed = completed and _mark_completed(row)
@@ -141,6 +169,30 @@ def complete_lesson(user, lesson: LessonPage) -> LessonProgress:
     return record_progress(user, lesson, completed=True)
 
 
+def _check_report(seconds, position) -> None:
+    """Values a client can send but a lesson cannot have: refused before anything is read or written."""
+    if isinstance(seconds, bool) or not isinstance(seconds, int) or not 0 <= seconds <= MAX_SECONDS_CLAIMED:
+        raise InvalidProgress(_("Số giây phải là số nguyên từ 0 đến %(max)s.") % {"max": MAX_SECONDS_CLAIMED})
+    if position is None:
+        return
+    if isinstance(position, bool) or not isinstance(position, (int, float)) or not math.isfinite(position) \
+            or not 0 <= position <= MAX_POSITION:
+        raise InvalidProgress(_("Vị trí nghe/xem phải là số từ 0 đến %(max)s giây.") % {"max": MAX_POSITION})
+
+
+def creditable_seconds(row: LessonProgress, claimed: int, now) -> int:
+    """The claimed seconds, cut to the whole seconds elapsed since the previous report on this lesson
+    (`updated_at`: set when the lesson was opened and by every report) and to an hour."""
+    elapsed = max(0, int((now - row.updated_at).total_seconds()))
+    return min(claimed, elapsed, MAX_SECONDS_PER_EVENT)
+
+
+def _check_completion_rule(lesson: LessonPage, seconds_spent: int, position: float) -> None:
+    if not selectors.completion_rule_met(lesson, seconds_spent, position):
+        raise CompletionRuleNotMet(_("Bài “%(lesson)s” hoàn thành khi bạn nghe/xem hết nội dung.")
+                                   % {"lesson": lesson.title})
+
+
 def _claim_event(user, lesson, event_id) -> bool:
     try:
         with transaction.atomic():
@@ -150,13 +202,12 @@ def _claim_event(user, lesson, event_id) -> bool:
         return False
 
 
-def _apply(row: LessonProgress, seconds: int, position: float | None) -> None:
-    changes = {"updated_at": timezone.now()}
-    seconds = max(0, min(int(seconds or 0), MAX_SECONDS_PER_EVENT))
-    if seconds:
-        changes["seconds_spent"] = F("seconds_spent") + seconds
-    if position is not None and position >= 0:
-        changes["position"] = position
+def _apply(row: LessonProgress, credit: int, position: float | None, now) -> None:
+    changes = {"updated_at": now}
+    if credit:
+        changes["seconds_spent"] = F("seconds_spent") + credit
+    if position is not None:
+        changes["position"] = float(position)
     LessonProgress.objects.filter(pk=row.pk).update(**changes)
 
 
@@ -212,7 +263,7 @@ def _record_program_completion(user, program: ProgramPage, when) -> None:
 
 
 def refresh_after_attempt(user_id: int, quiz_id: int) -> None:
-    """Receiver work for assessments' attempt_graded: recompute programs that use this quiz."""
+    """Recompute the completion of the learner's programs that use this quiz (a module's or the final one)."""
     from accounts.models import User
 
     user = User.objects.get(pk=user_id)
@@ -221,3 +272,39 @@ def refresh_after_attempt(user_id: int, quiz_id: int) -> None:
     for program in programs.distinct():
         if selectors.active_enrolment(user, program):
             refresh_completion(user, program)
+
+
+@transaction.atomic
+def refresh_completion_after_attempt(attempt_id: int) -> None:
+    """The outbox task's work after a grade (courses.tasks): module, program and certificate in one
+    transaction, so a failed run leaves nothing half-done for the retry."""
+    from assessments.models import Attempt
+
+    user_id, quiz_id = Attempt.objects.values_list("user_id", "quiz_id").get(pk=attempt_id)
+    refresh_after_attempt(user_id, quiz_id)
+
+
+def repair_completions(user_ids=None, *, dry_run: bool = False) -> selectors.CompletionDrift:
+    """Write the module and program completions the learning records show but no row holds (a follow-up
+    that was lost); `dry_run` only reports them. Program completions go through the usual path: the
+    certificate is issued and program_completed announced. Called by the daily rebuild."""
+    with transaction.atomic():
+        drift = selectors.missing_completions(user_ids)
+        if dry_run or not drift.found:
+            return drift
+        now = timezone.now()
+        ModuleCompletion.objects.bulk_create([ModuleCompletion(user_id=user_id, module_id=module_id, completed_at=now)
+                                              for user_id, module_id in drift.modules],
+                                             ignore_conflicts=True, batch_size=1000)
+        _repair_program_completions(drift.programs, now)
+    logger.warning("completions repaired: %s", drift.summary())
+    return drift
+
+
+def _repair_program_completions(pairs, now) -> None:
+    from accounts.models import User
+
+    users = User.objects.in_bulk({user_id for user_id, _program in pairs})
+    programs = ProgramPage.objects.in_bulk({program_id for _user, program_id in pairs})
+    for user_id, program_id in pairs:  # rare: only completions that were lost
+        _record_program_completion(users[user_id], programs[program_id], now)

@@ -1,5 +1,7 @@
 import json
+import math
 import uuid
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,7 +15,7 @@ from accounts import access
 from lms.access_views import forbidden_as_403
 
 from . import selectors, services
-from .exceptions import CoursesError
+from .exceptions import CompletionRuleNotMet, CoursesError, InvalidProgress
 from .forms import BulkEnrolForm
 from .models import LessonPage, ProgramPage
 
@@ -33,7 +35,11 @@ def _visible_lesson(user, lesson_id) -> LessonPage:
 @login_required
 def enrol(request, program_id):
     program = _live_program(program_id)
-    services.enrol(request.user, program)
+    try:
+        services.enrol(request.user, program)
+    except CoursesError as error:
+        messages.error(request, str(error))
+        return redirect(program.url)
     messages.success(request, _("Đã ghi danh chương trình “%(program)s”.") % {"program": program.title})
     return redirect(program.url)
 
@@ -67,27 +73,82 @@ def my_learning(request):
     return render(request, "courses/my_learning.html", selectors.my_learning(request.user))
 
 
+MAX_PROGRESS_BODY = 4096  # bytes; a report is about 150
+
+
+@dataclass(frozen=True)
+class ProgressReport:
+    event_id: uuid.UUID
+    lesson_id: int
+    seconds: int
+    position: float | None
+    completed: bool
+
+
+def _refuse_constant(name):
+    raise ValueError(f"{name} is not a number")  # NaN, Infinity, -Infinity: not JSON numbers
+
+
+def _finite_float(text):
+    value = float(text)
+    if not math.isfinite(value):  # 1e400 parses as infinity
+        raise ValueError("number out of range")
+    return value
+
+
+def _number(value, field):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(field)
+    return value
+
+
+def _parse_progress(body: bytes) -> ProgressReport:
+    """The report's JSON, strictly: any malformed or impossible value is a ValueError (400), so that a
+    bad report is refused whole and nothing of it is stored."""
+    if len(body) > MAX_PROGRESS_BODY:
+        raise ValueError("too large")
+    payload = json.loads(body or b"{}", parse_constant=_refuse_constant, parse_float=_finite_float)
+    if not isinstance(payload, dict):
+        raise ValueError("not an object")
+    lesson_id = _number(payload.get("lesson"), "lesson")
+    seconds = payload.get("seconds")
+    seconds = 0 if seconds is None else _number(seconds, "seconds")
+    position = payload.get("position")
+    completed = payload.get("completed", False)
+    if not isinstance(completed, bool) or lesson_id != int(lesson_id) or seconds != int(seconds):
+        raise ValueError("completed, lesson, seconds")
+    if not 0 < lesson_id < 2**31:  # page ids are 32-bit
+        raise ValueError("lesson")
+    return ProgressReport(uuid.UUID(str(payload["event_id"])), int(lesson_id), int(seconds),
+                          None if position is None else float(_number(position, "position")), completed)
+
+
+def _invalid(message=None):
+    return JsonResponse({"error": message or _("Dữ liệu tiến độ không hợp lệ.")}, status=400)
+
+
 @require_POST
 @login_required
 def progress_event(request):
     """JSON progress events: {"event_id": uuid, "lesson": id, "seconds": n, "position": s, "completed": bool}.
 
     CSRF-protected (send the X-CSRFToken header). Idempotent by event_id: replaying an event
-    returns the current state and changes nothing.
+    returns the current state and changes nothing. 400: malformed or impossible values; 403: not
+    enrolled, locked, or another group's program; 404: a lesson the user may not see; 409: `completed`
+    before the lesson's completion rule is met. A refused report changes nothing.
     """
     try:
-        payload = json.loads(request.body or b"{}")
-        event_id = uuid.UUID(str(payload["event_id"]))
-        lesson_id = int(payload["lesson"])
-        seconds = int(payload.get("seconds") or 0)
-        position = payload.get("position")
-        position = float(position) if position is not None else None
-    except (ValueError, KeyError, TypeError):
-        return JsonResponse({"error": _("Dữ liệu tiến độ không hợp lệ.")}, status=400)
-    lesson = _visible_lesson(request.user, lesson_id)
+        report = _parse_progress(request.body)
+    except (ValueError, KeyError, TypeError, OverflowError, RecursionError):
+        return _invalid()
+    lesson = _visible_lesson(request.user, report.lesson_id)
     try:
-        row = services.record_progress(request.user, lesson, event_id=event_id, seconds=seconds,
-                                       position=position, completed=bool(payload.get("completed")))
+        row = services.record_progress(request.user, lesson, event_id=report.event_id, seconds=report.seconds,
+                                       position=report.position, completed=report.completed)
+    except InvalidProgress as error:
+        return _invalid(str(error))
+    except CompletionRuleNotMet as error:
+        return JsonResponse({"error": str(error)}, status=409)
     except CoursesError as error:
         return JsonResponse({"error": str(error)}, status=403)
     return JsonResponse({"status": row.status, "position": row.position, "seconds_spent": row.seconds_spent,

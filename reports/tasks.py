@@ -1,13 +1,27 @@
+import logging
+
 from celery import shared_task
 
 from . import services
 
+logger = logging.getLogger(__name__)
+
 
 @shared_task(name="reports.rebuild_summaries")
 def rebuild_summaries() -> int:
-    """Periodic (daily): recompute the summaries from the source records; returns rows repaired."""
+    """Periodic (daily): repair lost completions, then recompute the summaries from the source records;
+    returns rows repaired."""
+    repaired = repair_completions()
     drift = services.rebuild_summaries()
-    return drift.count
+    return drift.count + repaired.count
+
+
+def repair_completions(dry_run: bool = False):
+    """Completions first: the summaries count them (a lost completion is otherwise a silent, consistent
+    zero in every figure)."""
+    from courses.services import repair_completions as repair
+
+    return repair(dry_run=dry_run)
 
 
 @shared_task(name="reports.refresh_learners")
@@ -23,7 +37,14 @@ def refresh_learners(user_ids: list[int], program_ids: list[int] | None = None) 
 def check_summary_drift() -> int:
     """Periodic (hourly): log a warning when the summaries differ from the source records."""
     drift = services.check_summary_drift()
-    return drift.count
+    return drift.count + _check_completions()
+
+
+def _check_completions() -> int:
+    missing = repair_completions(dry_run=True)
+    if missing.found:
+        logger.warning("completions missing: %s", missing.summary())
+    return missing.count
 
 
 @shared_task(name="reports.run_export")

@@ -13,6 +13,8 @@ from localities.management.commands.import_localities import DEFAULT_FILE
 from localities.models import Level, Locality
 from localities.services import import_units
 
+from . import hypothesis_profiles  # noqa: F401 - registers and loads the Hypothesis profile
+
 PASSWORD = "correct-horse-42"
 
 

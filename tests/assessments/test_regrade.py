@@ -11,7 +11,7 @@ from assessments.models import Attempt, GradeAudit
 from .builders import make_essay, make_quiz, make_single
 
 
-def test_regrade_after_fixing_the_key(learner, outsider_learner, trainer, graded_events,
+def test_regrade_after_fixing_the_key(learner, outsider_learner, province_manager, graded_events,
                                       django_capture_on_commit_callbacks):
     question = make_single()
     quiz = make_quiz([question], pass_mark=50)
@@ -26,17 +26,17 @@ def test_regrade_after_fixing_the_key(learner, outsider_learner, trainer, graded
     question.choices.update(is_correct=False)
     question.choices.filter(pk=wrong.pk).update(is_correct=True)
     with django_capture_on_commit_callbacks(execute=True):
-        changed = services.regrade_question(question.pk, trainer, "Sửa đáp án câu 1")
+        changed = services.regrade_question(question.pk, province_manager, "Sửa đáp án câu 1")
     assert changed == 2
     for attempt in attempts:
         attempt.refresh_from_db()
         assert (attempt.score, attempt.percent, attempt.passed) == (Decimal(1), Decimal(100), True)
     audit = GradeAudit.objects.get(attempt=attempts[0])
     assert (audit.old_score, audit.new_score, audit.old_passed, audit.new_passed) == (0, 1, False, True)
-    assert audit.changed_by == trainer and audit.reason == "Sửa đáp án câu 1"
+    assert audit.changed_by == province_manager and audit.reason == "Sửa đáp án câu 1"
     assert sorted(graded_events) == sorted(a.pk for a in attempts)
     # Regrading again changes nothing and writes no new audit.
-    assert services.regrade_question(question.pk, trainer, "lại") == 0
+    assert services.regrade_question(question.pk, province_manager, "lại") == 0
     assert GradeAudit.objects.count() == 2
 
 

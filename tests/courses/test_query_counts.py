@@ -39,4 +39,5 @@ def test_page_query_counts_are_constant(client, home_page, learner):
     large = {url: count_queries(client, url) for url in urls}
     assert small == large
     # About 9 of these are fixed overhead: site, routing, view restrictions, session, user, settings.
-    assert max(large.values()) <= 20, large
+    # The lesson page is the largest: it also records the opening (the progress clock starts there).
+    assert max(large.values()) <= 21, large
