@@ -37,7 +37,10 @@ def current_rows():
 def map_files(tmp_path):
     write(tmp_path, "bac-giang-2023-units.csv", THREE_TIER, BG_2023)
     write(tmp_path, "bac-giang-2024-units.csv", THREE_TIER, BG_2024)
-    write(tmp_path, "reform-2024-bac-giang.csv", REFORM_HEADER, REFORM_2024)
+    # load_default_map loads the 2024 list from Resolution 1191's effective date, 1/1/2025.
+    reform_2024 = [line.replace("2024-10-31", "2024-12-31").replace("2024-11-01", "2025-01-01")
+                   for line in REFORM_2024]
+    write(tmp_path, "reform-2024-bac-giang.csv", REFORM_HEADER, reform_2024)
     write(tmp_path, "bac-ninh-2024-units.csv", THREE_TIER, BN_OLD)
     write(tmp_path, "bac-ninh-2025-units.csv", TWO_TIER, BN_2025)
     write(tmp_path, "reform-2025-bac-ninh.csv", REFORM_HEADER, REFORM_2025)
