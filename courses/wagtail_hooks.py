@@ -55,9 +55,14 @@ def hide_out_of_scope_pages_in_chooser(pages, request):
 
 @hooks.register("construct_reports_menu")
 def hide_unscoped_reports(request, menu_items):
-    if access.has_full_access(request.user) or not hidden_pages(request.user).exists():
+    # Only users shown the report (those with page permissions) pay for the query, once a request.
+    unscoped = [item for item in menu_items if _is_unscoped(item)]
+    if not unscoped or access.has_full_access(request.user):
         return
-    menu_items[:] = [item for item in menu_items if not _is_unscoped(item)]
+    if not hasattr(request, "_hides_pages"):
+        request._hides_pages = hidden_pages(request.user).exists()
+    if request._hides_pages:
+        menu_items[:] = [item for item in menu_items if item not in unscoped]
 
 
 def _is_unscoped(item) -> bool:
