@@ -2,8 +2,8 @@
 
 The personas are those of tests/conftest.py (same names, same units): in district 219 a learner (who owns the
 enrolment, the attempts and the certificate), a trainer and a district manager; in Sơn Động (220) an outsider
-manager and an outsider learner; a province manager over Bắc Giang. Built once per test module (see conftest.py);
-every object a URL needs is an attribute of `World`, so a matrix entry names it by attribute.
+manager, an outsider trainer and an outsider learner; a province manager over Bắc Giang. Built once per test
+module (see conftest.py); every object a URL needs is an attribute of `World`, so a matrix entry names it.
 """
 
 from dataclasses import dataclass, field
@@ -19,6 +19,7 @@ from assessments.models import Answer
 from content.services import ensure_home_page
 from courses import services as course_services
 from courses.classes import services as class_services
+from courses.permissions import grant_trainer_permissions
 from localities.management.commands.import_localities import DEFAULT_FILE
 from localities.models import Level, Locality
 from localities.services import import_units
@@ -35,9 +36,10 @@ from ..reports.builders import make_material, make_work
 # outsider with 200 must not contain any of them (see test_scope_matrix.test_no_private_data_for_outsiders).
 LEARNER_NAME = "Nguyễn Thị Riêngtư"
 LEARNER_PHONE = "0987000001"
-PENDING_NAME = "Trần Văn Chờduyệt"
+PENDING_NAME, PENDING_PHONE = "Trần Văn Chờduyệt", "0977000001"
 CLASS_TITLE = "Lớp kín Lục Ngạn"
 MATERIAL_TITLE = "Tài liệu riêng Lục Ngạn"
+LESSON_TITLE = "Bài riêng Lục Ngạn"
 ESSAY_TEXT = "Bài luận riêng của học viên"
 
 
@@ -54,7 +56,8 @@ class World:
 
     @property
     def private_markers(self) -> list[str]:
-        return [LEARNER_NAME, LEARNER_PHONE, PENDING_NAME, CLASS_TITLE, MATERIAL_TITLE, ESSAY_TEXT]
+        return [LEARNER_NAME, LEARNER_PHONE, PENDING_NAME, PENDING_PHONE, CLASS_TITLE, MATERIAL_TITLE, LESSON_TITLE,
+                ESSAY_TEXT]
 
 
 def _units():
@@ -75,24 +78,29 @@ def _people(province, district, other) -> dict:
         "trainer": make_staff("trainer", Role.TRAINER, district),
         "district_manager": make_staff("manager", Role.DISTRICT_MANAGER, district),
         "outsider_manager": make_staff("outsider", Role.DISTRICT_MANAGER, other),
+        "outsider_trainer": make_staff("outsider_trainer", Role.TRAINER, other),
         "province_manager": make_staff("province", Role.PROVINCE_MANAGER, province),
         "pending": _pending(communes[1]),
     }
 
 
 def _pending(commune) -> User:
-    user = make_learner(commune, phone="0977000001", full_name=PENDING_NAME)
+    user = make_learner(commune, phone=PENDING_PHONE, full_name=PENDING_NAME)
     User.objects.filter(pk=user.pk).update(is_active=False, awaiting_approval=True)
     return user
 
 
-def _learning(home_page, learner, district) -> dict:
+def _learning(home_page, people, district) -> dict:
     """A program with a module, a lesson and a quiz; the learner enrolled, one graded and one open attempt."""
+    learner = people["learner"]
     essay = make_essay()
     quiz = make_quiz([make_single(), essay], title="Kiểm tra ma trận", attempts_allowed=0)
-    program = make_program(make_index(home_page), code="CT7")
+    index = make_index(home_page)
+    grant_trainer_permissions(index)
+    program = make_program(index, code="CT7")
     module = make_module(program, "mm1", quiz=quiz)
-    lesson = make_lesson(module, "ml1", local_district=district)  # a local lesson: 404 outside 219
+    # A local lesson of Lục Ngạn, written by its trainer: 404 for learners elsewhere, hidden from other districts.
+    lesson = make_lesson(module, "ml1", title=LESSON_TITLE, local_district=district, owner=people["trainer"])
     enrolment = course_services.enrol(learner, program)
     done = quiz_services.start_attempt(learner, quiz)
     quiz_services.save_answers(done, [quiz_services.PostedAnswer(essay.pk, [ESSAY_TEXT])])
@@ -119,7 +127,7 @@ def build_world() -> World:
     objects.update(province=province, district=district, other_district=other,
                    commune=people["learner"].learner_profile.commune, pending=people["pending"])
     with TestCase.captureOnCommitCallbacks(execute=True):
-        objects.update(_learning(home_page, people["learner"], district))
+        objects.update(_learning(home_page, people, district))
     _program, certificate = complete_program(people["learner"], home_page, TestCase.captureOnCommitCallbacks,
                                              code="CT8")
     objects["certificate"] = certificate
