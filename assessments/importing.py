@@ -103,7 +103,7 @@ def _points(cell: str) -> Decimal:
         points = Decimal(cell.replace(",", ".")) if cell else Decimal(1)
     except InvalidOperation:
         points = Decimal(-1)
-    if not (0 < points <= 1000):
+    if not points.is_finite() or not (0 < points <= 1000):  # comparing NaN raises InvalidOperation
         raise ValueError(_("điểm “%(points)s” không hợp lệ") % {"points": cell})
     return points
 

@@ -131,3 +131,13 @@ def test_admin_import_view(client, trainer):
 def test_learner_cannot_import(client, learner):
     client.force_login(learner)
     assert client.get(reverse("assessments_admin:import")).status_code in (302, 403)
+
+
+@pytest.mark.parametrize("points", ["NaN", "nan", "sNaN", "-NaN", "Infinity"])
+def test_points_that_are_not_numbers_are_a_row_error(db, points):
+    """Found by tests/security/test_properties.py: "NaN" raised decimal.InvalidOperation (a 500)."""
+    data = _xlsx([["Chủ đề", "Một lựa chọn", "Câu hỏi?", points, "", "A | B", "1", "", "", ""]])
+    with pytest.raises(ImportRejected) as rejected:
+        importing.parse_table(data, "cau-hoi.xlsx")
+    assert rejected.value.errors[0].line == 2 and points in rejected.value.errors[0].message
+    assert not Question.objects.exists()
