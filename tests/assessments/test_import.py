@@ -141,3 +141,17 @@ def test_points_that_are_not_numbers_are_a_row_error(db, points):
         importing.parse_table(data, "cau-hoi.xlsx")
     assert rejected.value.errors[0].line == 2 and points in rejected.value.errors[0].message
     assert not Question.objects.exists()
+
+
+def test_values_longer_than_their_columns_are_row_errors(db):
+    """Found by tests/security/test_properties.py: a 501-character GIFT choice was a 500 on PostgreSQL."""
+    long_choice = "x" * 501
+    with pytest.raises(ImportRejected) as rejected:
+        importing.parse_gift(f"Câu hỏi? {{={long_choice} ~Hai}}".encode(), "Chủ đề")
+    assert "500" in rejected.value.errors[0].message
+    rows = [["T" * 201, "Một lựa chọn", "Câu hỏi?", "1", "", "A | B", "1", "", "", ""],
+            ["Chủ đề", "Một lựa chọn", "Câu hỏi?", "1", "", "A | B", "1", "", "t" * 101, ""]]
+    with pytest.raises(ImportRejected) as rejected:
+        importing.parse_table(_xlsx(rows), "cau-hoi.xlsx")
+    assert [error.line for error in rejected.value.errors] == [2, 3]
+    assert not Question.objects.exists()
