@@ -326,6 +326,51 @@ def test_unit_list_import(db, world):
     prop()
 
 
+# Values longer than their columns: SQLite stores them, PostgreSQL answers a 500 ---------------------------------
+# The properties above draw hostile cells that never make a whole row valid; these rows are valid but for one
+# over-long value. Widen `cells()` (a valid value plus padding) once they pass.
+
+LONG = "Nguyễn " + "x" * 200
+TOO_LONG = pytest.mark.xfail(strict=False, reason="a value longer than its column: DataError (500) on PostgreSQL, "
+                                                  "stored on SQLite; the importer should refuse the row")
+
+
+def _learner_row(world, **change):
+    row = {"name": "Lò Thị Bình", "phone": "0912000201", "commune": world.commune.code, "group": "A",
+           "position": "", "organisation": "", "email": ""}
+    row.update(change)
+    return list(row.values())
+
+
+@TOO_LONG
+@pytest.mark.parametrize("change", [{"name": LONG}, {"position": LONG}, {"organisation": LONG * 2},
+                                    {"email": "a" * 250 + "@example.vn"}], ids=lambda c: next(iter(c)))
+def test_learner_import_long_values(db, world, change):
+    """A whole refusal (ImportRejected, nothing written) or a success whose values fit their columns."""
+    data = to_csv(IMPORT_COLUMNS + [COL_EMAIL], [_learner_row(world, **change)])
+    before, users = learner_state(), User.objects.count()
+    try:
+        result = import_learners(world.district_manager, data, "danh-sach.csv")
+    except ImportRejected:
+        assert learner_state() == before
+    else:
+        _check_written(result, users)
+
+
+@TOO_LONG
+def test_unit_list_import_long_name(db, world):
+    row = ["Tỉnh Bắc Giang", "24", "Huyện Lục Ngạn", "219", "Xã " + "Mới" * 60, "07999", "Xã", ""]
+    data = to_csv(units.REQUIRED_COLUMNS + [units.COL_NAME_EN], [row])
+    before = unit_state()
+    try:
+        result = units.import_units(data, "don-vi.csv")
+    except ImportRejected:
+        assert unit_state() == before
+    else:
+        for locality in Locality.objects.order_by("-pk")[: result.created]:
+            fits_columns(locality)
+
+
 # The progress API (JSON) --------------------------------------------------------------------------------------
 
 FINITE_ODD = [10**400, -(10**30), 1e308, -1.0, 0, True, None, "", "1", "abc", "1e400", [], {}, [1], {"a": 1}]
@@ -371,10 +416,10 @@ def _progress_property(client, world, odd):
             before = progress_state(world)
             response = client.post("/learning/api/progress/", body, content_type="application/json")
             assert response.status_code < 500
-            answer = strict_json(response.content.decode())
-            if response.status_code != 200:
+            if response.status_code != 200:  # 400/403 answer JSON; 404 (no such lesson for you) Django's page
                 assert progress_state(world) == before
             else:
+                answer = strict_json(response.content.decode())
                 assert set(answer) == {"status", "position", "seconds_spent", "completed"}
 
     prop()
@@ -414,9 +459,10 @@ def test_progress_known_bad_inputs(client, db, world, body):
     response = client.post("/learning/api/progress/", body % (uuid.uuid4(), world.lesson.pk),
                            content_type="application/json")
     assert response.status_code < 500
-    strict_json(response.content.decode())
     if response.status_code != 200:
         assert progress_state(world) == before
+    else:
+        strict_json(response.content.decode())
 
 
 # The quiz autosave (answers JSON when asked for it) -----------------------------------------------------------
