@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from lms.tabular import ImportRejected, Row, RowError, read_table
 
 from .grading import fold_text
-from .models import Difficulty
+from .models import Choice, Difficulty, QuestionTag, Topic
 
 SINGLE, MULTIPLE, TRUE_FALSE, SHORT, ORDERING, ESSAY, FILE = (
     "single", "multiple", "true_false", "short", "ordering", "essay", "file")
@@ -95,7 +95,19 @@ def _parse_row(row: Row) -> QuestionSpec:
                         rubric=row.get(COL_RUBRIC), points=_points(row.get(COL_POINTS)),
                         difficulty=_difficulty(row.get(COL_DIFFICULTY)))
     _ROW_ANSWER_READERS[kind](spec, _split(row.get(COL_CHOICES)), row.get(COL_ANSWER))
+    _check_lengths(spec)
     return spec
+
+
+def _check_lengths(spec: QuestionSpec) -> None:
+    """What the columns hold: PostgreSQL refuses a longer value with an error page, SQLite stores it."""
+    limits = [(spec.topic, Topic, "name", _("chủ đề")), *[(text, Choice, "text", _("phương án"))
+                                                         for text, _correct in spec.choices],
+              *[(tag, QuestionTag.tag_model(), "name", _("thẻ")) for tag in spec.tags]]
+    for value, model, field_name, label in limits:
+        limit = model._meta.get_field(field_name).max_length
+        if len(value) > limit:
+            raise ValueError(_("%(what)s dài quá %(limit)s ký tự") % {"what": label, "limit": limit})
 
 
 def _points(cell: str) -> Decimal:
@@ -103,7 +115,7 @@ def _points(cell: str) -> Decimal:
         points = Decimal(cell.replace(",", ".")) if cell else Decimal(1)
     except InvalidOperation:
         points = Decimal(-1)
-    if not (0 < points <= 1000):
+    if not points.is_finite() or not (0 < points <= 1000):  # comparing NaN raises InvalidOperation
         raise ValueError(_("điểm “%(points)s” không hợp lệ") % {"points": cell})
     return points
 
@@ -247,6 +259,7 @@ def _parse_gift_question(line: int, block: str, topic: str) -> QuestionSpec:
     spec = QuestionSpec(line=line, kind=ESSAY, topic=topic, text=question_text,
                         explanation=_restore(general_feedback))
     _read_gift_answer(spec, answer.strip())
+    _check_lengths(spec)
     return spec
 
 

@@ -131,3 +131,27 @@ def test_admin_import_view(client, trainer):
 def test_learner_cannot_import(client, learner):
     client.force_login(learner)
     assert client.get(reverse("assessments_admin:import")).status_code in (302, 403)
+
+
+@pytest.mark.parametrize("points", ["NaN", "nan", "sNaN", "-NaN", "Infinity"])
+def test_points_that_are_not_numbers_are_a_row_error(db, points):
+    """Found by tests/security/test_properties.py: "NaN" raised decimal.InvalidOperation (a 500)."""
+    data = _xlsx([["Chủ đề", "Một lựa chọn", "Câu hỏi?", points, "", "A | B", "1", "", "", ""]])
+    with pytest.raises(ImportRejected) as rejected:
+        importing.parse_table(data, "cau-hoi.xlsx")
+    assert rejected.value.errors[0].line == 2 and points in rejected.value.errors[0].message
+    assert not Question.objects.exists()
+
+
+def test_values_longer_than_their_columns_are_row_errors(db):
+    """Found by tests/security/test_properties.py: a 501-character GIFT choice was a 500 on PostgreSQL."""
+    long_choice = "x" * 501
+    with pytest.raises(ImportRejected) as rejected:
+        importing.parse_gift(f"Câu hỏi? {{={long_choice} ~Hai}}".encode(), "Chủ đề")
+    assert "500" in rejected.value.errors[0].message
+    rows = [["T" * 201, "Một lựa chọn", "Câu hỏi?", "1", "", "A | B", "1", "", "", ""],
+            ["Chủ đề", "Một lựa chọn", "Câu hỏi?", "1", "", "A | B", "1", "", "t" * 101, ""]]
+    with pytest.raises(ImportRejected) as rejected:
+        importing.parse_table(_xlsx(rows), "cau-hoi.xlsx")
+    assert [error.line for error in rejected.value.errors] == [2, 3]
+    assert not Question.objects.exists()
