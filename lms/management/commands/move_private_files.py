@@ -37,7 +37,7 @@ class Command(BaseCommand):
     def handle(self, *args, dry_run=False, delete_orphans=False, **options):
         for label, field, folder in PRIVATE_FIELDS:
             model = apps.get_model(label)
-            moved = sum(self._move(model, field, folder, pk, name, dry_run)
+            moved = sum(self._move(label, model, field, folder, pk, name, dry_run)
                         for pk, name in model.objects.exclude(**{field: ""}).values_list("pk", field).iterator())
             orphans = self._orphans(model, field, folder)
             if delete_orphans and not dry_run:
@@ -47,7 +47,7 @@ class Command(BaseCommand):
                               f"{len(orphans)} unreferenced in MEDIA_ROOT/{folder}/"
                               f"{' deleted' if delete_orphans and not dry_run else ''}")
 
-    def _move(self, model, field, folder, pk, name, dry_run) -> int:
+    def _move(self, label, model, field, folder, pk, name, dry_run) -> int:
         private = private_storage()
         if private.exists(name) or not default_storage.exists(name):
             return 0  # moved already, or gone
@@ -58,7 +58,7 @@ class Command(BaseCommand):
             size = source.size
         with transaction.atomic():
             updated = model.objects.filter(pk=pk, **{field: name}).update(**{field: new_name})
-            if updated and label_of(model) == "assessments.Answer":
+            if updated and label == "assessments.Answer":
                 _repoint_answer(model, pk, new_name, size)
         if updated:
             default_storage.delete(name)
@@ -69,10 +69,6 @@ class Command(BaseCommand):
     def _orphans(self, model, field, folder) -> list[str]:
         held = set(model.objects.exclude(**{field: ""}).values_list(field, flat=True))
         return [name for name in _walk(default_storage, folder) if name not in held]
-
-
-def label_of(model) -> str:
-    return model._meta.label
 
 
 def _repoint_answer(model, pk, new_name, size) -> None:
