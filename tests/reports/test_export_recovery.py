@@ -136,3 +136,12 @@ def test_a_run_overtaken_after_writing_deletes_its_file(monkeypatch, province_ma
     monkeypatch.setattr(private_storage(), "save", save_then_overtaken)
     report_services.run_export(job.pk)
     assert not ExportJob.objects.get(pk=job.pk).file and export_files() == before
+
+
+def test_the_recovery_sweeps_are_scheduled(settings):
+    from lms.celery import app
+
+    app.loader.import_default_modules()
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    sweeps = {"reports.recover_stuck_exports", "reports.cleanup_expired_exports", "courses.requeue_stuck_certificates"}
+    assert sweeps <= scheduled and sweeps <= set(app.tasks)
