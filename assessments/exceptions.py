@@ -9,6 +9,10 @@ class InvalidResponse(AssessmentError):
     """A posted answer that does not fit its question (unknown choice, bad file...)."""
 
 
+class AnswerQuotaExceeded(AssessmentError):
+    """The learner's answer files would pass QUIZ_ANSWER_QUOTA_BYTES."""
+
+
 class QuestionNotInAttempt(AssessmentError):
     pass
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from . import uploads
 from .exceptions import InvalidResponse
 
 ZERO = Fraction(0)
@@ -126,4 +127,5 @@ def check_upload(upload, kinds: set[str], max_bytes: int) -> str:
         raise InvalidResponse(_("Loại tệp không được nhận cho câu hỏi này."))
     if upload.size > max_bytes:
         raise InvalidResponse(_("Tệp lớn quá %(mb)s MB.") % {"mb": max_bytes // (1024 * 1024)})
+    uploads.check_content(upload)  # the content, not the name, decides
     return upload.name

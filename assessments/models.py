@@ -18,6 +18,8 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 
+from lms.storage import PrivateName, private_storage
+
 from . import grading
 
 # Frozen answers must survive a network that drops the last request: accept a save or a
@@ -451,13 +453,17 @@ class AttemptQuestion(models.Model):
 
 
 def answer_upload_to(instance, filename):
+    """Kept for migration 0001 only: answers now go to private storage under PrivateName("quiz-answers")."""
     return f"quiz-answers/{instance.attempt_question.attempt_id}/{filename}"
 
 
 class Answer(models.Model):
     attempt_question = models.OneToOneField(AttemptQuestion, on_delete=models.CASCADE, related_name="answer")
     response = models.JSONField(default=dict)
-    file = models.FileField(upload_to=answer_upload_to, blank=True, max_length=255)
+    # Private storage, unguessable name; served only by views.answer_file (the learner, staff in scope).
+    file = models.FileField(upload_to=PrivateName("quiz-answers"), storage=private_storage, blank=True,
+                            max_length=255)
+    file_size = models.PositiveIntegerField(default=0)  # counts against QUIZ_ANSWER_QUOTA_BYTES
     saved_at = models.DateTimeField(auto_now=True)
     score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     feedback = models.TextField(_("nhận xét"), blank=True)
@@ -467,6 +473,10 @@ class Answer(models.Model):
 
     def __str__(self):
         return f"{self.attempt_question_id}"
+
+    @property
+    def file_basename(self) -> str:
+        return self.file.name.rsplit("/", 1)[-1] if self.file else ""
 
 
 class GradeAudit(models.Model):

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Exists, Max, OuterRef, Q, Subquery
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -224,6 +225,21 @@ def regrade_reach(user, question_id: int) -> tuple[int, int]:
                                       state__in=[AttemptState.GRADED, AttemptState.AWAITING_MARKING]).count()
     mine = regradable_attempts(user, question_id).count()
     return mine, everyone - mine
+
+
+def answer_file_for(user, answer_id: int) -> Answer:
+    """A file answer for its learner, or for staff whose scope covers the attempt's commune; 404 for
+    anyone else, so ids tell nothing."""
+    answer = (Answer.objects.select_related("attempt_question__attempt__commune")
+              .filter(pk=answer_id).exclude(file="").first())
+    if answer is None:
+        raise Http404
+    attempt = answer.attempt_question.attempt
+    if attempt.user_id == user.pk or access.has_full_access(user):
+        return answer
+    if attempt.commune is not None and access.can_see_locality(user, attempt.commune):
+        return answer
+    raise Http404
 
 
 def quiz_results(user, quiz: Quiz) -> list[dict]:

@@ -5,17 +5,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 
-from django.core.files.storage import default_storage
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import LearnerProfile
+from accounts.models import LearnerProfile, User
+from lms.storage import private_name, private_storage
 
 from . import selectors
 from .exceptions import (
+    AnswerQuotaExceeded,
     AttemptClosed,
     AttemptLimitReached,
     EmptyQuiz,
@@ -220,17 +224,59 @@ def _ensure_open(attempt: Attempt, now) -> None:
 
 
 def _upsert_answers(attempt, answers, now) -> None:
-    rows = []
-    for item, response, upload in answers:
-        file_name = ""
-        if upload is not None:
-            file_name = default_storage.save(f"quiz-answers/{attempt.pk}/{upload.name}", upload)
-            response = {"file": file_name}
-        rows.append(Answer(attempt_question=item.attempt_question, response=response, file=file_name,
-                           saved_at=now))
-    if rows:
-        Answer.objects.bulk_create(rows, update_conflicts=True, unique_fields=["attempt_question"],
-                                   update_fields=["response", "file", "saved_at"])
+    """Store new files (private storage), then upsert the rows. A file replaced by a new one is deleted
+    once the change commits; a new file whose row does not get written is deleted at once."""
+    uploaded = [item.attempt_question.pk for item, _response, upload in answers if upload is not None]
+    replaced = _stored_files(uploaded)
+    if uploaded:
+        _check_quota(attempt, uploaded, sum(upload.size for _i, _r, upload in answers if upload is not None))
+    storage, saved = private_storage(), []
+    try:
+        rows = []
+        for item, response, upload in answers:
+            file_name, size = "", 0
+            if upload is not None:
+                file_name = storage.save(private_name("quiz-answers", upload.name), upload)
+                saved.append(file_name)
+                response, size = {"file": file_name}, upload.size
+            rows.append(Answer(attempt_question=item.attempt_question, response=response, file=file_name,
+                               file_size=size, saved_at=now))
+        if rows:
+            Answer.objects.bulk_create(rows, update_conflicts=True, unique_fields=["attempt_question"],
+                                       update_fields=["response", "file", "file_size", "saved_at"])
+    except BaseException:
+        _delete_files(saved)
+        raise
+    if replaced:
+        transaction.on_commit(partial(_delete_files, replaced))
+
+
+def _stored_files(attempt_question_ids: list[int]) -> list[str]:
+    if not attempt_question_ids:
+        return []
+    return list(Answer.objects.filter(attempt_question_id__in=attempt_question_ids).exclude(file="")
+                .values_list("file", flat=True))
+
+
+def _check_quota(attempt, replacing: list[int], incoming: int) -> None:
+    """A learner's answer files, all attempts together, stay under QUIZ_ANSWER_QUOTA_BYTES (the files
+    being replaced do not count). The learner's row is locked so two attempts saved at once cannot both
+    slip under the limit."""
+    list(User.objects.select_for_update().filter(pk=attempt.user_id).values_list("pk", flat=True))
+    used = (Answer.objects.filter(attempt_question__attempt__user_id=attempt.user_id)
+            .exclude(attempt_question_id__in=replacing).aggregate(total=Sum("file_size"))["total"] or 0)
+    limit = settings.QUIZ_ANSWER_QUOTA_BYTES
+    if used + incoming > limit:
+        raise AnswerQuotaExceeded(
+            _("Không lưu được tệp: các tệp bài làm của bạn đã dùng %(used)s, thêm tệp này (%(size)s) sẽ vượt "
+              "giới hạn %(limit)s. Hãy gửi tệp nhỏ hơn (ví dụ nén ảnh, cắt ngắn âm thanh).")
+            % {"used": filesizeformat(used), "size": filesizeformat(incoming), "limit": filesizeformat(limit)})
+
+
+def _delete_files(names) -> None:
+    storage = private_storage()
+    for name in names:
+        storage.delete(name)
 
 
 # Submitting and grading -------------------------------------------------------------------

@@ -12,4 +12,5 @@ urlpatterns = [
     path("attempts/<int:attempt_id>/review/", views.review, name="review"),
     path("attempts/<int:attempt_id>/submit/", views.submit, name="submit"),
     path("attempts/<int:attempt_id>/result/", views.result, name="result"),
+    path("answers/<int:answer_id>/file/", views.answer_file, name="answer_file"),
 ]

@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from lms.storage import private_file_view, serve_private
+
 from . import forms, selectors, services
 from .exceptions import AssessmentError, AttemptClosed, QuizNotAllowed
 from .models import Quiz
@@ -119,3 +121,10 @@ def result(request, attempt_id):
         "attempt": attempt, "quiz": attempt.quiz, "show_answers": show_answers,
         "items": selectors.attempt_items(attempt) if show_answers else [],
     })
+
+
+@private_file_view
+def answer_file(request, answer_id):
+    """A learner's file answer: the learner and staff in scope (the marker) may open it; 404 for others."""
+    answer = selectors.answer_file_for(request.user, answer_id)
+    return serve_private(answer.file)

@@ -5,11 +5,16 @@ records (the source of truth) and `check_summary_drift` reports any difference. 
 `reports.receivers` keep them current between rebuilds, after every change commits.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from lms.storage import PrivateName, private_storage
 
 # Enrolled and not completed: the rows that can count as "inactive".
 OPEN = Q(completed_at__isnull=True, unenrolled_at__isnull=True)
@@ -151,7 +156,13 @@ class ExportFormat(models.TextChoices):
 
 
 class ExportJob(models.Model):
-    """A large export written by a Celery task; only its requester may download the file."""
+    """A large export written by a Celery task; only its requester may download the file.
+
+    The file lies in private storage under an unguessable name and is deleted after EXPORT_TTL_HOURS.
+    Each run claims the job with a fresh `claim` token: a run whose worker died is superseded by the next
+    claim, and only the run holding the latest claim may record a result. `heartbeat_at` moves with the
+    progress, so a job that stopped moving is known to have lost its worker (or its task message).
+    """
 
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     locality = models.ForeignKey("localities.Locality", null=True, on_delete=models.CASCADE, related_name="+")
@@ -159,16 +170,35 @@ class ExportJob(models.Model):
     file_format = models.CharField(max_length=4, choices=ExportFormat.choices, default=ExportFormat.XLSX)
     status = models.CharField(max_length=10, choices=ExportStatus.choices, default=ExportStatus.PENDING)
     progress = models.PositiveSmallIntegerField(default=0)  # percent
-    file = models.FileField(upload_to="exports/", blank=True, max_length=255)
+    file = models.FileField(upload_to=PrivateName("exports"), storage=private_storage, blank=True, max_length=255)
     error = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)  # runs since the job was (re)started
+    claim = models.UUIDField(null=True, blank=True)  # the run that may record the result
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
             # Serves cleanup_expired_exports: old jobs first.
             models.Index(fields=["created_at"], name="export_job_created_idx"),
+            # Serves recover_stuck_exports: unfinished jobs whose heartbeat stopped.
+            models.Index(fields=["heartbeat_at"], condition=Q(status__in=["pending", "running"]),
+                         name="export_job_unfinished_idx"),
         ]
+
+    def expires_at(self):
+        return self.created_at + datetime.timedelta(hours=settings.EXPORT_TTL_HOURS)
+
+    def is_expired(self, now=None) -> bool:
+        return (now or timezone.now()) >= self.expires_at()
+
+    def is_stale(self, now=None) -> bool:
+        """Unfinished and not moving: its worker or its task message was lost; the user may retry."""
+        if self.status not in (ExportStatus.PENDING, ExportStatus.RUNNING):
+            return False
+        moved = self.heartbeat_at or self.created_at
+        return (now or timezone.now()) - moved > datetime.timedelta(minutes=settings.EXPORT_STALE_MINUTES)
 
 
 class PendingRecount(models.Model):

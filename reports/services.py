@@ -2,16 +2,22 @@
 
 import datetime
 import logging
+import posixpath
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import LearnerProfile
+from lms import outbox
 from lms.db import advisory_lock, atomic_with_retry
+from lms.storage import private_storage
 from localities.models import Locality
 
 from . import summaries
@@ -346,46 +352,144 @@ def _delete_keys(model, fields: tuple[str, ...], keys) -> None:
 
 
 # Export jobs ---------------------------------------------------------------------------------
+# The task goes through the outbox: the job and its task commit together, a broker outage delays the
+# export and never loses it. A run claims the job with a fresh token; a message redelivered because its
+# worker died finds the job "running" and takes it over; a job that stopped moving is sent again by
+# `recover_stuck_exports`, and after MAX_EXPORT_ATTEMPTS runs it is marked failed (the user may retry).
+
+EXPORT_TASK = "reports.run_export"
+MAX_EXPORT_ATTEMPTS = 3
+EXPORTS_FOLDER = "exports"
+
+
+class ExportSuperseded(Exception):
+    """A later run claimed the job: this one stops and leaves no file behind."""
+
 
 def start_export(user, locality, params: dict, file_format: str) -> ExportJob:
-    """Record the job; the task is sent once the row is committed."""
-    from .tasks import run_export
-
-    job = ExportJob.objects.create(requested_by=user, locality=locality, params=params, file_format=file_format)
-    transaction.on_commit(lambda: run_export.delay(job.pk))
+    """Record the job and its task in one transaction; the task is published once both commit."""
+    with transaction.atomic():
+        job = ExportJob.objects.create(requested_by=user, locality=locality, params=params,
+                                       file_format=file_format, heartbeat_at=timezone.now())
+        outbox.enqueue(EXPORT_TASK, job.pk)
     return job
+
+
+def retry_export(user, job_id: int) -> bool:
+    """The requester starts a failed (or stuck) job again; False when there is nothing to retry."""
+    now = timezone.now()
+    with transaction.atomic():
+        again = (ExportJob.objects.filter(pk=job_id, requested_by=user)
+                 .filter(Q(status=ExportStatus.FAILED) | _stale(now))
+                 .update(status=ExportStatus.PENDING, attempts=0, claim=None, progress=0, error="",
+                         heartbeat_at=now, finished_at=None))
+        if again:
+            outbox.enqueue(EXPORT_TASK, job_id)
+    return bool(again)
 
 
 def run_export(job_id: int) -> None:
     """Write the file, recording progress; a failure is recorded on the job (the page shows it)."""
     from . import exports
 
-    claimed = ExportJob.objects.filter(pk=job_id, status=ExportStatus.PENDING).update(status=ExportStatus.RUNNING)
-    if not claimed:
-        return  # done already, or running elsewhere (a re-delivered task)
+    claim = _claim_export(job_id)
+    if claim is None:
+        return  # done, failed, or given up on
+    mine = ExportJob.objects.filter(pk=job_id, claim=claim)
     job = ExportJob.objects.select_related("requested_by", "locality").get(pk=job_id)
     try:
-        data, name = exports.learner_export(job, lambda percent: _record_progress(job_id, percent))
+        data, name = exports.learner_export(job, lambda percent: _record_progress(mine, percent))
         job.file.save(name, ContentFile(data), save=False)
+    except ExportSuperseded:
+        return
     except Exception as error:  # noqa: BLE001 - any failure must reach the page, not vanish in a worker log
         logger.exception("export %s failed", job_id)
-        ExportJob.objects.filter(pk=job_id).update(status=ExportStatus.FAILED, error=str(error)[:255],
-                                                   finished_at=timezone.now())
+        mine.update(status=ExportStatus.FAILED, error=str(error)[:255], finished_at=timezone.now())
         return
-    ExportJob.objects.filter(pk=job_id).update(status=ExportStatus.DONE, progress=100, file=job.file.name,
-                                               finished_at=timezone.now())
+    now = timezone.now()
+    if not mine.update(status=ExportStatus.DONE, progress=100, file=job.file.name, finished_at=now,
+                       heartbeat_at=now):
+        _delete_export_file(job.file.storage, job.file.name)  # a later run took over: keep only its file
 
 
-def _record_progress(job_id: int, percent: int) -> None:
-    ExportJob.objects.filter(pk=job_id).update(progress=min(99, max(0, int(percent))))
+def _claim_export(job_id: int):
+    """Take the job for this run. "Running" is taken over too: a task message comes back only when the
+    run that had it did not finish (its worker died); the superseded run, if alive, stops at its next
+    progress report."""
+    claim, now = uuid.uuid4(), timezone.now()
+    claimed = (ExportJob.objects
+               .filter(pk=job_id, status__in=[ExportStatus.PENDING, ExportStatus.RUNNING],
+                       attempts__lt=MAX_EXPORT_ATTEMPTS)
+               .update(status=ExportStatus.RUNNING, attempts=F("attempts") + 1, claim=claim, progress=0,
+                       heartbeat_at=now, error=""))
+    if claimed:
+        return claim
+    _give_up(ExportJob.objects.filter(pk=job_id), now)
+    return None
 
 
-def cleanup_expired_exports(max_age=None) -> int:
-    """Delete export files and jobs older than a day: they hold personal data."""
-    cutoff = timezone.now() - (max_age or datetime.timedelta(days=1))
-    old = list(ExportJob.objects.filter(created_at__lt=cutoff))
+def _record_progress(mine, percent: int) -> None:
+    if not mine.update(progress=min(99, max(0, int(percent))), heartbeat_at=timezone.now()):
+        raise ExportSuperseded
+
+
+def _stale(now) -> Q:
+    cutoff = now - datetime.timedelta(minutes=settings.EXPORT_STALE_MINUTES)
+    unfinished = Q(status__in=[ExportStatus.PENDING, ExportStatus.RUNNING])
+    return unfinished & (Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff))
+
+
+def _give_up(jobs, now) -> int:
+    """Jobs out of attempts and not moving: failed, with a message the page shows."""
+    return jobs.filter(_stale(now), attempts__gte=MAX_EXPORT_ATTEMPTS).update(
+        status=ExportStatus.FAILED, finished_at=now,
+        error=_("Xuất tệp bị gián đoạn %(count)s lần (máy xử lý ngừng giữa chừng).") % {
+            "count": MAX_EXPORT_ATTEMPTS})
+
+
+def recover_stuck_exports(now=None) -> int:
+    """Periodic: send again every unfinished job that stopped moving (worker died, task message lost);
+    give up on those out of attempts. Returns the number sent again."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        _give_up(ExportJob.objects.all(), now)
+        ids = list(ExportJob.objects.filter(_stale(now)).values_list("pk", flat=True))
+        # Touched, so the next sweep waits for this delivery before sending another one.
+        ExportJob.objects.filter(pk__in=ids).update(heartbeat_at=now)
+        outbox.enqueue_many(EXPORT_TASK, [(pk,) for pk in ids])
+    return len(ids)
+
+
+def cleanup_expired_exports(now=None) -> int:
+    """Delete export files and jobs older than EXPORT_TTL_HOURS (they hold personal data), and any file
+    in the exports folder that no job holds any more (a run that died between writing and recording)."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(hours=settings.EXPORT_TTL_HOURS)
+    old = list(ExportJob.objects.filter(created_at__lt=cutoff).only("pk", "file"))
+    storage = private_storage()
     for job in old:
         if job.file:
-            job.file.delete(save=False)
+            _delete_export_file(storage, job.file.name)
     ExportJob.objects.filter(pk__in=[job.pk for job in old]).delete()
+    _delete_orphan_exports(storage, cutoff)
     return len(old)
+
+
+def _delete_export_file(storage, name: str) -> None:
+    """The file and its token folder (which holds nothing else)."""
+    storage.delete(name)
+    folder = posixpath.dirname(name)
+    if folder != EXPORTS_FOLDER and storage.exists(folder) and storage.listdir(folder) == ([], []):
+        storage.delete(folder)
+
+
+def _delete_orphan_exports(storage, cutoff) -> None:
+    if not storage.exists(EXPORTS_FOLDER):
+        return
+    held = set(ExportJob.objects.exclude(file="").values_list("file", flat=True))
+    for folder in storage.listdir(EXPORTS_FOLDER)[0]:
+        path = f"{EXPORTS_FOLDER}/{folder}"
+        for name in storage.listdir(path)[1]:
+            full = f"{path}/{name}"
+            if full not in held and storage.get_modified_time(full) < cutoff:
+                _delete_export_file(storage, full)  # its folder too, once empty

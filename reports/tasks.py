@@ -49,9 +49,17 @@ def _check_completions() -> int:
 
 @shared_task(name="reports.run_export")
 def run_export(job_id: int) -> None:
+    """Sent through the outbox by start_export; a redelivery takes over a run whose worker died."""
     services.run_export(job_id)
+
+
+@shared_task(name="reports.recover_stuck_exports")
+def recover_stuck_exports() -> int:
+    """Periodic (5 min): send again the exports that stopped moving; give up after a few runs."""
+    return services.recover_stuck_exports()
 
 
 @shared_task(name="reports.cleanup_expired_exports")
 def cleanup_expired_exports() -> int:
+    """Periodic (hourly): delete exports past EXPORT_TTL_HOURS, their files and orphan files."""
     return services.cleanup_expired_exports()

@@ -18,6 +18,7 @@ def patterns(layout: str) -> list:
         path("jobs/<int:job_id>/", views.job_page, kwargs, name="job"),
         path("jobs/<int:job_id>/status/", views.job_status, kwargs, name="job_status"),
         path("jobs/<int:job_id>/download/", views.job_download, kwargs, name="download"),
+        path("jobs/<int:job_id>/retry/", views.job_retry, kwargs, name="retry"),
     ]
 
 

@@ -4,8 +4,9 @@ Every view reaches data through `selectors.require_report_locality` (404 unknown
 manager's scope) or `selectors.require_export_job` (only the requester's jobs).
 """
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import access
 from lms.access_views import forbidden_as_403
+from lms.storage import private_file_view, serve_private
 
 from . import charts, exports, selectors, services
 from .forms import ReportFilterForm, period_label
@@ -100,13 +102,21 @@ def start_learner_export(request, locality_id=None, layout="site"):
     return redirect(f"{_namespace(request)}:job", job_id=job.pk)
 
 
+def _job_context(request, job, **extra) -> dict:
+    return {"job": job, "ns": _namespace(request), "done": job.status == ExportStatus.DONE,
+            "can_retry": _can_retry(job), **extra}
+
+
+def _can_retry(job) -> bool:
+    return job.status == ExportStatus.FAILED or job.is_stale()
+
+
 @forbidden_as_403
 def job_page(request, job_id, layout="site"):
     if not request.user.is_authenticated:
         raise PermissionDenied
     job = selectors.require_export_job(request.user, job_id)
-    return render(request, JOB_TEMPLATES[layout], {"job": job, "ns": _namespace(request),
-                                                   "done": job.status == ExportStatus.DONE})
+    return render(request, JOB_TEMPLATES[layout], _job_context(request, job))
 
 
 @forbidden_as_403
@@ -114,21 +124,35 @@ def job_status(request, job_id, layout="site"):
     if not request.user.is_authenticated:
         raise PermissionDenied
     job = selectors.require_export_job(request.user, job_id)
-    download = reverse(f"{_namespace(request)}:download", args=[job.pk]) if job.status == ExportStatus.DONE else ""
+    done = job.status == ExportStatus.DONE and not job.is_expired()
+    download = reverse(f"{_namespace(request)}:download", args=[job.pk]) if done else ""
     return JsonResponse({"status": job.status, "label": str(job.get_status_display()), "progress": job.progress,
-                         "download": download, "error": job.error and _("Xuất tệp không thành công.")})
+                         "download": download, "error": job.error and _("Xuất tệp không thành công."),
+                         "can_retry": _can_retry(job)})
 
 
+@require_POST
 @forbidden_as_403
-def job_download(request, job_id, layout="site"):
+def job_retry(request, job_id, layout="site"):
     if not request.user.is_authenticated:
         raise PermissionDenied
     job = selectors.require_export_job(request.user, job_id)
+    if not services.retry_export(request.user, job.pk):
+        messages.info(request, _("Lần xuất này đang chạy hoặc đã xong, không cần thử lại."))
+    return redirect(f"{_namespace(request)}:job", job_id=job.pk)
+
+
+@forbidden_as_403
+@private_file_view
+def job_download(request, job_id, layout="site"):
+    job = selectors.require_export_job(request.user, job_id)  # 404 for anyone but the requester
     # The requester's scope may have been withdrawn since: check it again before handing out the file.
     if job.locality is not None and not access.can_see_locality(request.user, job.locality, access.MANAGER_ROLES):
         raise PermissionDenied
     if job.locality is None and not access.has_full_access(request.user):
         raise PermissionDenied
+    if job.is_expired():  # deleted by the hourly cleanup, if not already
+        return render(request, JOB_TEMPLATES[layout], _job_context(request, job, expired=True), status=410)
     if job.status != ExportStatus.DONE or not job.file:
         return redirect(f"{_namespace(request)}:job", job_id=job.pk)
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])
+    return serve_private(job.file)

@@ -69,11 +69,10 @@ def certificate_for_manager(user, certificate_id: int) -> dict:
 
 
 def certificate_for_download(user, certificate_id: int) -> Certificate:
-    """The learner's own ready certificate, or one a manager may see; 404 while it is being prepared."""
+    """The learner's own valid certificate, or one a manager's scope covers; 404 for anyone else (the
+    id tells nothing) and while the PDF is being prepared."""
     certificate = get_object_or_404(Certificate.objects.select_related("commune"), pk=certificate_id)
     own_and_valid = certificate.user_id == user.pk and certificate.status != CertificateStatus.REVOKED
-    if not own_and_valid:
-        require_manageable(user, certificate)
-    if not certificate.pdf:
+    if not (own_and_valid or can_manage(user, certificate)) or not certificate.pdf:
         raise Http404
     return certificate

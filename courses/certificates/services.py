@@ -1,11 +1,13 @@
 """Every change to certificates: issue, render, revoke, re-issue. Nothing else writes Certificate rows."""
 
+import logging
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,12 +20,16 @@ from courses.models import (
     ProgramCompletion,
 )
 from lms import outbox
+from lms.storage import private_name, private_storage
 
 from . import pdf, selectors
 from .exceptions import CertificateError
 from .signals import certificate_ready, certificate_revoked
 
+logger = logging.getLogger(__name__)
 RENDER_TASK = "courses.render_certificate"
+# Longer than a render waits in a busy `slow` queue: only then is a certificate still preparing "stuck".
+STUCK_RENDER_AFTER = timedelta(minutes=30)
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are typed in by hand
 
 
@@ -48,7 +54,8 @@ def issue_for_completion(user_id: int, program_id: int) -> Certificate | None:
 def _issue(completion, *, actor, replaces, action) -> Certificate | None:
     try:
         with transaction.atomic():
-            certificate = Certificate.objects.create(code=new_code(), replaces=replaces, **_facts(completion))
+            certificate = Certificate.objects.create(code=new_code(), replaces=replaces,
+                                                     render_queued_at=timezone.now(), **_facts(completion))
             CertificateEvent.objects.create(certificate=certificate, action=action, actor=actor)
             outbox.enqueue(RENDER_TASK, certificate.pk)
     except IntegrityError:  # the one-active constraint: a parallel issue won
@@ -73,21 +80,53 @@ def _facts(completion) -> dict:
 
 
 def render_certificate(certificate_id: int) -> bool:
-    """Draw and store the PDF, then mark the certificate ready; True only for the run that did it."""
+    """Draw and store the PDF, then mark the certificate ready; True only for the run that did it.
+
+    The file is written inside the transaction that records it and deleted if that transaction does not
+    commit, so no PDF outlives its row. A run that dies before the commit leaves the certificate
+    "preparing": its message comes back (late acknowledgement), or `requeue_stuck_renders` sends it again.
+    """
     certificate = Certificate.objects.filter(pk=certificate_id, status=CertificateStatus.PREPARING).first()
     if certificate is None:
         return False  # ready already (a re-delivered task), revoked, or gone
-    stored = default_storage.save(f"certificates/{certificate.code}.pdf",
-                                  ContentFile(pdf.render(certificate, verify_url(certificate.code))))
-    with transaction.atomic():
-        won = Certificate.objects.filter(pk=certificate.pk, status=CertificateStatus.PREPARING).update(
-            status=CertificateStatus.READY, pdf=stored)
-        if won:
+    content = ContentFile(pdf.render(certificate, verify_url(certificate.code)))  # the slow part, unlocked
+    storage, stored = private_storage(), None
+    try:
+        with transaction.atomic():
+            # The conditional update comes first and locks the row: a parallel run waits here, then finds
+            # the certificate ready and writes no file.
+            name = private_name("certificates", f"{certificate.code}.pdf")
+            won = Certificate.objects.filter(pk=certificate.pk, status=CertificateStatus.PREPARING).update(
+                status=CertificateStatus.READY, pdf=name)
+            if not won:
+                return False
+            stored = storage.save(name, content)
+            if stored != name:
+                Certificate.objects.filter(pk=certificate.pk).update(pdf=stored)
             certificate.status, certificate.pdf.name = CertificateStatus.READY, stored
             certificate_ready.send(sender=Certificate, certificate=certificate)
-    if not won:
-        default_storage.delete(stored)  # a parallel run finished first; keep only its file
-    return bool(won)
+    except BaseException:
+        if stored:
+            storage.delete(stored)  # the row that would have held it rolled back
+        raise
+    return True
+
+
+def requeue_stuck_renders(now=None) -> int:
+    """Periodic: a certificate still "preparing" long after its render was queued lost its task (a task
+    that failed for good, a message lost with its broker): queue the render again. Rendering twice is
+    harmless, and each certificate is queued at most once per STUCK_RENDER_AFTER."""
+    now = now or timezone.now()
+    cutoff = now - STUCK_RENDER_AFTER
+    stuck = Certificate.objects.filter(status=CertificateStatus.PREPARING).filter(
+        Q(render_queued_at__lt=cutoff) | Q(render_queued_at__isnull=True, issued_at__lt=cutoff))
+    with transaction.atomic():
+        ids = list(stuck.select_for_update(skip_locked=True).values_list("pk", flat=True))
+        Certificate.objects.filter(pk__in=ids).update(render_queued_at=now)
+        outbox.enqueue_many(RENDER_TASK, [(pk,) for pk in ids])
+    if ids:
+        logger.warning("certificates: %s renders queued again (stuck): %s", len(ids), ids[:20])
+    return len(ids)
 
 
 def revoke(manager, certificate: Certificate, reason: str) -> Certificate:

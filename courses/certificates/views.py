@@ -1,13 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import access
 from courses.models import Certificate
+from lms.storage import private_file_view, serve_private
 
 from . import selectors, services
 from .exceptions import CertificateError
@@ -28,11 +28,10 @@ def my_certificates(request):
                   {"certificates": selectors.my_certificates(request.user)})
 
 
-@login_required
+@private_file_view
 def download(request, certificate_id):
     certificate = selectors.certificate_for_download(request.user, certificate_id)
-    return FileResponse(certificate.pdf.open("rb"), as_attachment=True, filename=f"{certificate.code}.pdf",
-                        content_type="application/pdf")
+    return serve_private(certificate.pdf, filename=f"{certificate.code}.pdf", content_type="application/pdf")
 
 
 def _require_manager(user):

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lms.storage import PrivateName, private_storage
+
 
 class CertificateStatus(models.TextChoices):
     PREPARING = "preparing", _("Đang chuẩn bị")
@@ -32,7 +34,11 @@ class Certificate(models.Model):
     signer_name = models.CharField(_("người ký"), max_length=150, blank=True)
     signer_title = models.CharField(_("chức danh người ký"), max_length=150, blank=True)
     issued_at = models.DateTimeField(_("ngày cấp"), auto_now_add=True)
-    pdf = models.FileField(upload_to="certificates/", blank=True, max_length=255)
+    # Private storage, unguessable name: the code is printed on the paper, so it must not lead to the file.
+    pdf = models.FileField(upload_to=PrivateName("certificates"), storage=private_storage, blank=True,
+                           max_length=255)
+    # When its PDF was last queued for rendering: a certificate preparing long after it is queued again.
+    render_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
     replaces = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="replaced_by", verbose_name=_("cấp lại cho"))
     revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
@@ -49,6 +55,9 @@ class Certificate(models.Model):
         indexes = [
             # Serves the managers' list: newest first within their area.
             models.Index(fields=["-issued_at"], name="certificate_recent_idx"),
+            # Serves requeue_stuck_renders: the few certificates still waiting for their PDF.
+            models.Index(fields=["render_queued_at"], condition=Q(status="preparing"),
+                         name="certificate_preparing_idx"),
         ]
 
     def __str__(self):

@@ -204,7 +204,20 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Learner exports, quiz file answers, certificate PDFs (lms/storage.py): never under MEDIA_ROOT.
+    "private": {"BACKEND": "lms.storage.PrivateFileSystemStorage"},
 }
+# Private files: served only by views that check who asks; "django" streams them from the app,
+# "nginx" answers X-Accel-Redirect to an `internal` location at PRIVATE_MEDIA_ACCEL_PREFIX (docs/security.md).
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")))
+PRIVATE_MEDIA_SERVE = env_str("PRIVATE_MEDIA_SERVE", "django")
+PRIVATE_MEDIA_ACCEL_PREFIX = env_str("PRIVATE_MEDIA_ACCEL_PREFIX", "/_private/")
+# A learner export may be downloaded for this long, then it is deleted (it holds names and phones).
+EXPORT_TTL_HOURS = env_int("EXPORT_TTL_HOURS", 24)
+# An export running without progress for this long lost its worker: it is retried, then marked failed.
+EXPORT_STALE_MINUTES = env_int("EXPORT_STALE_MINUTES", 15)
+# Storage for one learner's quiz file answers, all attempts together.
+QUIZ_ANSWER_QUOTA_BYTES = env_int("QUIZ_ANSWER_QUOTA_MB", 20) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
@@ -247,6 +260,8 @@ CELERY_BEAT_SCHEDULE = {
     "rebuild-summaries": {"task": "reports.rebuild_summaries", "schedule": 24 * 3600},
     "check-summary-drift": {"task": "reports.check_summary_drift", "schedule": 3600},
     "cleanup-expired-exports": {"task": "reports.cleanup_expired_exports", "schedule": 3600},
+    "recover-stuck-exports": {"task": "reports.recover_stuck_exports", "schedule": 300},
+    "requeue-stuck-certificates": {"task": "courses.requeue_stuck_certificates", "schedule": 600},
 }
 # A learner with no learning activity for this many days gets a reminder (at most one a week).
 NOTIFICATIONS_REMINDER_DAYS = env_int("NOTIFICATIONS_REMINDER_DAYS", 7)

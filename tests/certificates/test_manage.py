@@ -57,9 +57,10 @@ def test_outsider_cannot_revoke_reissue_or_download(client, certificate, outside
     assert client.get(base).status_code == 403
     assert client.post(base + "revoke/", {"reason": "x"}).status_code == 403
     assert client.post(base + "reissue/", {"reason": "x"}).status_code == 403
-    assert client.get(f"/certificates/{certificate.pk}/download/").status_code == 403
+    # A private file: 404 for anyone who may not have it, so an id confirms nothing (issue #14).
+    assert client.get(f"/certificates/{certificate.pk}/download/").status_code == 404
     client.force_login(outsider_learner)
-    assert client.get(f"/certificates/{certificate.pk}/download/").status_code == 403
+    assert client.get(f"/certificates/{certificate.pk}/download/").status_code == 404
     certificate.refresh_from_db()
     assert certificate.revoked_at is None and Certificate.objects.count() == 1
     assert CertificateEvent.objects.count() == 1

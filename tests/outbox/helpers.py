@@ -81,7 +81,8 @@ def database_url() -> str:
 def start_worker(broker_url: str, *extra) -> subprocess.Popen:
     env = {**os.environ, "CELERY_BROKER_URL": broker_url, "CELERY_RESULT_BACKEND": "",
            "DJANGO_SETTINGS_MODULE": "lms.settings.dev", "DATABASE_URL": database_url(),
-           "MEDIA_ROOT": str(settings.MEDIA_ROOT), "DATABASE_CONN_MAX_AGE": "0"}
+           "MEDIA_ROOT": str(settings.MEDIA_ROOT), "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
+           "DATABASE_CONN_MAX_AGE": "0"}
     return subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "lms", "worker", "-Q", "celery,slow", "--without-heartbeat",
          "--without-gossip", "--without-mingle", "-l", "WARNING", *extra],

@@ -6,6 +6,7 @@ ready and changes nothing. Needs PostgreSQL: the worker is another process and m
 
 import os
 import signal
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -49,6 +50,5 @@ def test_killed_worker_task_runs_again_and_its_effect_happens_once(learner, home
     certificate.refresh_from_db()
     assert certificate.status == CertificateStatus.READY
     assert Notification.objects.filter(user=learner, kind=Kind.CERTIFICATE_READY).count() == 1
-    folder = os.path.join(settings.MEDIA_ROOT, "certificates")
-    assert [name for name in os.listdir(folder) if name.startswith(certificate.code)] == [
-        os.path.basename(certificate.pdf.name)]
+    found = Path(settings.PRIVATE_MEDIA_ROOT, "certificates").rglob(f"{certificate.code}*.pdf")
+    assert [str(path.relative_to(settings.PRIVATE_MEDIA_ROOT)) for path in found] == [certificate.pdf.name]
