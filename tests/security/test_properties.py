@@ -320,8 +320,8 @@ def test_unit_list_import(db, world):
             except ImportRejected:
                 assert unit_state() == before
                 return
-            assert Locality.objects.count() == count + result.created
-            for locality in Locality.objects.order_by("-pk")[: result.created + result.updated]:
+            assert Locality.objects.count() == count + result.created + result.changed  # a changed unit is a new one
+            for locality in Locality.objects.order_by("-pk")[: result.created + result.changed]:
                 fits_columns(locality)
 
     prop()
@@ -332,7 +332,7 @@ def test_unit_list_import(db, world):
 # over-long value. Widen `cells()` (a valid value plus padding) once they pass.
 
 LONG = "Nguyễn " + "x" * 200
-TOO_LONG = pytest.mark.xfail(strict=False, reason="a value longer than its column: DataError (500) on PostgreSQL, "
+TOO_LONG = pytest.mark.xfail(strict=True, reason="a value longer than its column: DataError (500) on PostgreSQL, "
                                                   "stored on SQLite; the importer should refuse the row")
 
 
@@ -343,7 +343,6 @@ def _learner_row(world, **change):
     return list(row.values())
 
 
-@TOO_LONG
 @pytest.mark.parametrize("change", [{"name": LONG}, {"position": LONG}, {"organisation": LONG * 2},
                                     {"email": "a" * 250 + "@example.vn"}], ids=lambda c: next(iter(c)))
 def test_learner_import_long_values(db, world, change):
@@ -432,16 +431,11 @@ def test_progress_api(client, world):
     _progress_property(client, world, FINITE_ODD)
 
 
-ITEM_12 = ("issue #14 item 12: a non-finite number, or an integer beyond 64 bits, gives a 500 or invalid JSON today; "
-           "remove the mark once fixed")
-
-
-@pytest.mark.xfail(strict=False, reason=ITEM_12)
 def test_progress_api_non_finite(client, world):
     _progress_property(client, world, FINITE_ODD + NON_FINITE)
 
 
-KNOWN_BAD_PROGRESS = {  # what fails today: a 500 (OverflowError), or Infinity stored and sent back as invalid JSON
+KNOWN_BAD_PROGRESS = {  # True: failed before #14 item 12 (a 500, or Infinity stored and sent back as invalid JSON)
     "seconds 1e400": ('{"event_id": "%s", "lesson": %d, "seconds": 1e400}', True),
     "seconds Infinity": ('{"event_id": "%s", "lesson": %d, "seconds": Infinity}', True),
     "seconds NaN": ('{"event_id": "%s", "lesson": %d, "seconds": NaN}', False),
@@ -454,8 +448,7 @@ KNOWN_BAD_PROGRESS = {  # what fails today: a 500 (OverflowError), or Infinity s
 
 
 @pytest.mark.parametrize("body", [
-    pytest.param(body, id=name, marks=[pytest.mark.xfail(strict=False, reason=ITEM_12)] if failing else [])
-    for name, (body, failing) in KNOWN_BAD_PROGRESS.items()])
+    pytest.param(body, id=name) for name, (body, _failed_before) in KNOWN_BAD_PROGRESS.items()])
 def test_progress_known_bad_inputs(client, db, world, body):
     """Each of these is refused with a 4xx and changes nothing, or accepted with strict JSON back."""
     client.force_login(world.learner)
