@@ -16,6 +16,7 @@ COL_COMMUNE, COL_COMMUNE_CODE = "Phường Xã", "Mã PX"
 COL_COMMUNE_TYPE, COL_NAME_EN = "Cấp", "Tên Tiếng Anh"
 REQUIRED_COLUMNS = [COL_PROVINCE, COL_PROVINCE_CODE, COL_DISTRICT, COL_DISTRICT_CODE,
                     COL_COMMUNE, COL_COMMUNE_CODE, COL_COMMUNE_TYPE]
+MAX_UNIT_ROWS = 20_000  # the national list had about 11,000 units (three tiers, before 1/7/2025)
 CODE_LENGTHS = {Level.PROVINCE: 2, Level.DISTRICT: 3, Level.COMMUNE: 5}
 
 # Unit type from the official name's prefix; longest prefixes first.
@@ -60,7 +61,7 @@ def unit_type_from_name(name: str) -> str | None:
 
 def import_units(data: bytes, filename: str, valid_from: date | None = None) -> ImportResult:
     """Validate every row, then upsert all units by (level, code) in one transaction."""
-    rows = read_table(data, filename, REQUIRED_COLUMNS)
+    rows = read_table(data, filename, REQUIRED_COLUMNS, max_rows=MAX_UNIT_ROWS)
     units, errors = _parse_rows(rows)
     if errors:
         raise ImportRejected(errors)
