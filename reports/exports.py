@@ -62,12 +62,9 @@ def _view_lines(report: Report, organiser: str, period: str, filters_text: str, 
     return [title(top[0]), *top[1:], bold(headers), *body, bold(totals), [], _produced_line(produced_at)]
 
 
-# The official code column is text (leading zeros survive editing); the unit name column is wide.
-_VIEW_LAYOUT_COLUMNS = {"text_columns": (1,), "widths": {2: 28}}
-
-
 def view_xlsx(report: Report, organiser: str, period: str, filters_text: str, produced_at) -> bytes:
-    layout = Layout(sheet_name=_("Báo cáo"), **_VIEW_LAYOUT_COLUMNS)
+    # Official codes (column B) are text, so leading zeros survive editing; unit names (C) get a wide column.
+    layout = Layout(sheet_name=_("Báo cáo"), text_columns=(1,), widths={2: 28})
     return to_bytes(XLSX, _view_lines(report, organiser, period, filters_text, produced_at), layout)
 
 

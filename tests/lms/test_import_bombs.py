@@ -17,6 +17,7 @@ import zlib
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import User
 from accounts.services import IMPORT_COLUMNS, import_learners
@@ -126,6 +127,13 @@ def small_million_row_file() -> bytes:
 @pytest.fixture
 def plausible_million_row_file() -> bytes:
     return million_rows("plausible")
+
+
+@pytest.fixture(autouse=True)
+def vietnamese():
+    """Messages are asserted in the source language, whatever an earlier test left active."""
+    with translation.override("vi"):
+        yield
 
 
 @contextlib.contextmanager
