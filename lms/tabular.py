@@ -9,7 +9,8 @@ A hostile file is refused early and cheaply (docs/security.md, "Spreadsheets in 
   the declared sizes can be trusted;
 - rows are streamed (openpyxl's sheet parser cell by cell, the csv module over the bytes) and reading stops at
   the first row past the limit, so a million-row file costs what 5,000 rows cost; cells past column 64 are
-  ignored, and a row (or a file) with far more cells than any real sheet is refused;
+  ignored, and a row of far more cells than any real sheet, or a file of far more XML elements than its
+  allowed lines need, is refused;
 - cells are values: a formula cell gives the value Excel last computed and saved with it (data_only), never
   its formula, and nothing is evaluated; a formula cell without a saved value reads as empty;
 - a cell longer than Excel's own limit (32,767 characters) is a row error, and so is a CSV field past the csv
@@ -32,7 +33,9 @@ BLANK_LINE_ALLOWANCE = 1000  # blank lines tolerated on top of MAX_ROWS (formatt
 MAX_COLUMNS = 64  # cells to the right of this column are ignored
 MAX_CELL_CHARS = 32_767  # Excel's own limit for a cell
 MAX_CELLS_PER_ROW = 1024  # cells stored in one row (real sheets: the columns used, a few dozen at most)
-MAX_CELLS = 500_000  # cells read in all: (MAX_ROWS + BLANK_LINE_ALLOWANCE) rows of MAX_COLUMNS cells, rounded up
+# XML elements read in all, per line allowed (a row of ten text cells is about 21: <row>, then <c><v> each).
+# The safe XML parser takes some 5 µs an element: 6,000 lines cost at most 2 s.
+ELEMENTS_PER_LINE = 64
 MAX_ZIP_ENTRIES = 1000
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100  # real workbooks compress 5-15 times; bombs hundreds or thousands of times
@@ -73,7 +76,7 @@ def read_table(data: bytes, filename: str, required_columns: list[str], max_rows
     """Parse CSV (UTF-8, with or without BOM) or XLSX bytes into rows keyed by header; at most `max_rows`."""
     suffix = Path(filename).suffix.lower()
     if suffix == ".xlsx":
-        records = _xlsx_records(data)
+        records = _xlsx_records(data, max_rows)
     elif suffix in (".csv", ".txt"):
         records = _csv_records(data)
     else:
@@ -153,12 +156,12 @@ def _csv_records(data: bytes) -> Iterator[tuple[int, list[str]]]:
 # sheet is parsed row by row with openpyxl's WorkSheetParser (the one its read-only sheets use), so values,
 # dates and shared strings come out as openpyxl gives them.
 
-def _xlsx_records(data: bytes) -> Iterator[tuple[int, list]]:
+def _xlsx_records(data: bytes, max_rows: int) -> Iterator[tuple[int, list]]:
     """(row number, values of the first MAX_COLUMNS columns) for each row present in the first worksheet."""
     _check_archive(data)
     reader = _open_workbook(data)
     try:
-        yield from _sheet_rows(reader)
+        yield from _sheet_rows(reader, _Budget((max_rows + BLANK_LINE_ALLOWANCE + 1) * ELEMENTS_PER_LINE))
     except ImportRejected:
         raise
     except Exception as exc:  # noqa: BLE001 - a damaged sheet: openpyxl and the XML parser raise many types
@@ -183,7 +186,7 @@ def _open_workbook(data: bytes):
     return reader
 
 
-def _sheet_rows(reader) -> Iterator[tuple[int, list]]:
+def _sheet_rows(reader, budget: "_Budget") -> Iterator[tuple[int, list]]:
     from openpyxl.worksheet._reader import WorkSheetParser
 
     target = next((rel.target for _sheet, rel in reader.parser.find_sheets()
@@ -196,28 +199,56 @@ def _sheet_rows(reader) -> Iterator[tuple[int, list]]:
         # the XML itself so that a row is never built whole in memory (one row of a million cells would be).
         cells = WorkSheetParser(source, reader.shared_strings, data_only=True, epoch=workbook.epoch,
                                 date_formats=workbook._date_formats, timedelta_formats=workbook._timedelta_formats)
-        yield from _walk_sheet(source, cells)
+        yield from _walk_sheet(source, cells, budget)
 
 
-def _walk_sheet(source, cells) -> Iterator[tuple[int, list]]:
+def _walk_sheet(source, cells, budget: "_Budget") -> Iterator[tuple[int, list]]:
+    """(number, values) per row. Every element leaves the tree once it is read, so memory stays flat whatever
+    the sheet holds (a row of a million cells, or a million stray elements); a cell's parts wait for the cell."""
     from openpyxl.worksheet._reader import CELL_TAG, ROW_TAG
     from openpyxl.xml.functions import iterparse  # defusedxml's when it is installed
 
-    values, seen, budget = None, 0, MAX_CELLS
+    open_elements, values, in_cell = [], None, False
     for event, element in iterparse(source, events=("start", "end")):
-        if element.tag == ROW_TAG and event == "start":
-            cells.row_counter = int(element.get("r") or cells.row_counter + 1)
-            cells.col_counter, values, seen = 0, [], 0
-        elif element.tag == CELL_TAG and event == "end" and values is not None:
-            seen, budget = seen + 1, budget - 1
-            if seen > MAX_CELLS_PER_ROW or budget < 0:
-                raise _reject(cells.row_counter, _("Quá nhiều ô trong một dòng hoặc trong tệp; không nhập."))
-            _put(values, cells.parse_cell(element))
-            element.clear()
+        if event == "start":
+            open_elements.append(element)
+            if element.tag == ROW_TAG:
+                values = _start_row(cells, element, budget)
+            in_cell = in_cell or element.tag == CELL_TAG
+            continue
+        open_elements.pop()
+        budget.spend(cells.row_counter, cell=element.tag == CELL_TAG)
+        if element.tag == CELL_TAG:
+            in_cell = False
+            if values is not None:
+                _put(values, cells.parse_cell(element))
         elif element.tag == ROW_TAG:
             yield cells.row_counter, values
             values = None
-            element.clear()
+        elif in_cell:
+            continue  # the cell's <v>, <f> or <is> is read when the cell ends
+        if open_elements:
+            open_elements[-1].remove(element)
+
+
+def _start_row(cells, row, budget: "_Budget") -> list:
+    cells.row_counter = int(row.get("r") or cells.row_counter + 1)
+    cells.col_counter = 0
+    budget.in_row = 0
+    return []
+
+
+class _Budget:
+    """What one sheet may cost: XML elements read in all, cells in one row."""
+
+    def __init__(self, elements: int):
+        self.elements, self.in_row = elements, 0
+
+    def spend(self, line: int, cell: bool) -> None:
+        self.elements -= 1
+        self.in_row += cell
+        if self.elements < 0 or self.in_row > MAX_CELLS_PER_ROW:
+            raise _reject(line, _("Quá nhiều ô hoặc thành phần XML trong một dòng hoặc trong tệp; không nhập."))
 
 
 def _put(values: list, cell: dict) -> None:

@@ -225,6 +225,24 @@ def test_a_row_of_too_many_cells_is_refused_before_it_is_built():
     assert "Quá nhiều ô" in message(rejected) and seconds < 1 and peak_mb < 20
 
 
+def test_stray_elements_are_dropped_as_read_and_counted(monkeypatch):
+    """Elements that are no cells: memory stays flat while they are read, and the element budget stops them."""
+    monkeypatch.setattr(tabular, "MAX_COMPRESSION_RATIO", 10**6)  # let the archive through: the walker acts
+    stray = xlsx(sheet_of([b"<row><c><v>1</v></c></row>", b"<x/>" * 200_000]))
+    monkeypatch.setattr(tabular, "ELEMENTS_PER_LINE", 1000)  # 6 million: all of them are read
+    assert [row.line for row in read_table(stray, "stray.xlsx", IMPORT_COLUMNS)] == [2]
+    tracemalloc.start()
+    try:
+        read_table(stray, "stray.xlsx", IMPORT_COLUMNS)
+        assert tracemalloc.get_traced_memory()[1] < 5 * 2**20  # kept, the 200,000 elements took 16 MB
+    finally:
+        tracemalloc.stop()
+    monkeypatch.setattr(tabular, "ELEMENTS_PER_LINE", 64)  # 384,064: the 200,000 fit; 400,000 do not
+    stray = xlsx(sheet_of([b"<row><c><v>1</v></c></row>", b"<x/>" * 400_000]))
+    rejected, seconds, _peak = refused(read_table, stray, "stray.xlsx", IMPORT_COLUMNS)
+    assert "Quá nhiều ô" in message(rejected) and seconds < 3
+
+
 def test_entity_expansion_is_refused():
     laughs = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">'
               b']><worksheet xmlns="' + NS.encode() + b'"><sheetData>' + HEADER_ROW
