@@ -148,9 +148,7 @@ def import_learners(manager: User, data: bytes, filename: str, roles=access.MANA
     `roles`: whose scope counts; managers by default, any staff role for a class roster. A phone or e-mail of
     any other account (staff, superuser, another area's learner, no learner profile) refuses the row.
     """
-    rows = read_table(data, filename, IMPORT_COLUMNS)
-    if len(rows) > MAX_IMPORT_ROWS:
-        raise ImportRejected([RowError(0, _("Tối đa %(max)s dòng mỗi lần nhập.") % {"max": MAX_IMPORT_ROWS})])
+    rows = read_table(data, filename, IMPORT_COLUMNS, max_rows=MAX_IMPORT_ROWS)  # stops reading at the limit
     context = _import_context(manager, rows, roles)
     parsed, errors = [], []
     for row in rows:

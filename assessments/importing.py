@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from lms.spreadsheets import XLSX, Layout, to_bytes
 from lms.tabular import ImportRejected, Row, RowError, read_table
 
 from .grading import fold_text
@@ -300,16 +301,4 @@ def _read_gift_choices(spec: QuestionSpec, entries) -> None:
 
 def template_workbook() -> bytes:
     """The XLSX template trainers download: the columns and one example per question type."""
-    import io
-
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Câu hỏi")
-    sheet.append(TEMPLATE_COLUMNS)
-    for example in TEMPLATE_EXAMPLES:
-        sheet.append(example)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return to_bytes(XLSX, [TEMPLATE_COLUMNS, *TEMPLATE_EXAMPLES], Layout(sheet_name=_("Câu hỏi")))

@@ -28,6 +28,7 @@ COL_COMMUNE_TYPE, COL_NAME_EN = "Cấp", "Tên Tiếng Anh"
 TWO_TIER_COLUMNS = [COL_PROVINCE, COL_PROVINCE_CODE, COL_COMMUNE, COL_COMMUNE_CODE, COL_COMMUNE_TYPE]
 REQUIRED_COLUMNS = [COL_PROVINCE, COL_PROVINCE_CODE, COL_DISTRICT, COL_DISTRICT_CODE,
                     COL_COMMUNE, COL_COMMUNE_CODE, COL_COMMUNE_TYPE]
+MAX_UNIT_ROWS = 20_000  # the national list had about 11,000 units (three tiers, before 1/7/2025)
 CODE_LENGTHS = {Level.PROVINCE: 2, Level.DISTRICT: 3, Level.COMMUNE: 5}
 LEVELS = (Level.PROVINCE, Level.DISTRICT, Level.COMMUNE)
 BATCH = 1000
@@ -90,7 +91,7 @@ def unit_type_from_name(name: str) -> str | None:
 
 def import_units(data: bytes, filename: str, valid_from: date | None = None) -> ImportResult:
     """Validate every row, then write the list as of `valid_from` in one transaction (all or nothing)."""
-    rows = read_table(data, filename, TWO_TIER_COLUMNS)
+    rows = read_table(data, filename, TWO_TIER_COLUMNS, max_rows=MAX_UNIT_ROWS)
     has_districts = bool(rows) and (COL_DISTRICT_CODE in rows[0].values or COL_DISTRICT in rows[0].values)
     if has_districts:
         missing = [c for c in (COL_DISTRICT, COL_DISTRICT_CODE) if c not in rows[0].values]

@@ -6,19 +6,19 @@ works of their district (accounts.access scope).
 """
 
 import datetime
-import io
 from dataclasses import dataclass, field
+from itertools import chain
 
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
 
 from accounts import access
 from accounts.models import MANAGER_ROLES, User
 from content.models import Broadcast, WorkKind, WorkTopic
 from content.selectors import with_first_release_flag
+from lms.spreadsheets import XLSX, Layout, to_bytes
 
 
 @dataclass(frozen=True)
@@ -101,22 +101,11 @@ def period_label(report: PressReport) -> str:
 
 def press_report_xlsx(report: PressReport, organiser: str, produced_at: datetime.datetime) -> bytes:
     """A sheet managers can paste into the official forms: heading lines, one row per group, totals."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "tac-pham"
-    sheet.append([organiser])
-    sheet.append([_("Báo cáo tác phẩm báo chí, sản phẩm truyền thông")])
-    sheet.append([period_label(report)])
-    sheet.append([_("Lập lúc %(time)s") % {"time": produced_at.strftime("%H:%M %d/%m/%Y")}])
-    sheet.append([])
-    sheet.append([str(header) for header in XLSX_HEADERS])
-    for row in report.rows:
-        # Codes stay text so that leading zeros of official codes survive.
-        sheet.append([row.district_code, row.district_name, row.year, row.kind_label, row.topic_label,
-                      row.works_new, row.broadcasts, row.rebroadcasts])
-    sheet.append(["", _("Tổng cộng"), "", "", "", report.works_new, report.broadcasts, report.rebroadcasts])
-    for cell in sheet["A"]:
-        cell.number_format = "@"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    heading = [[organiser], [_("Báo cáo tác phẩm báo chí, sản phẩm truyền thông")], [period_label(report)],
+               [_("Lập lúc %(time)s") % {"time": produced_at.strftime("%H:%M %d/%m/%Y")}], [],
+               [str(header) for header in XLSX_HEADERS]]
+    body = ([row.district_code, row.district_name, row.year, row.kind_label, row.topic_label, row.works_new,
+             row.broadcasts, row.rebroadcasts] for row in report.rows)
+    totals = ["", _("Tổng cộng"), "", "", "", report.works_new, report.broadcasts, report.rebroadcasts]
+    # Codes stay text so that leading zeros of official codes survive.
+    return to_bytes(XLSX, chain(heading, body, [totals]), Layout(sheet_name="tac-pham", text_columns=(0,)))

@@ -16,7 +16,7 @@ from accounts import access
 from lms.tabular import ImportRejected
 
 from ..models import ClassSession, Participant, TrainingClass
-from . import selectors, services
+from . import exports, selectors, services
 from .forms import CandidateFilterForm, CheckInForm, RosterForm, TrainingClassForm, WalkInForm
 
 
@@ -188,29 +188,10 @@ def report(request):
 
 
 def _xlsx_response(request, figures, year):
-    from io import BytesIO
-
-    from django.utils import timezone
-    from openpyxl import Workbook
-
     from content.models import OrganiserSettings
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Lop tap huan"
     organiser = OrganiserSettings.for_request(request).organiser_name
-    sheet.append([_("Kết quả tổ chức lớp bồi dưỡng, tập huấn")])
-    sheet.append([_("Năm kinh phí"), year or _("Tất cả")])
-    sheet.append([_("Đơn vị tổ chức"), organiser])
-    sheet.append([_("Mã"), _("Đơn vị"), _("Số lớp"), _("Số học viên"), _("Lượt người được tập huấn")])
-    for figure in figures:
-        sheet.append([figure.code, figure.name, figure.classes, figure.participants, figure.person_times_trained])
-    sheet.append(["", _("Tổng cộng"), sum(f.classes for f in figures), sum(f.participants for f in figures),
-                  sum(f.person_times_trained for f in figures)])
-    sheet.append([_("Lập lúc"), timezone.localtime().strftime("%H:%M %d/%m/%Y")])
-    buffer = BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(),
+    response = HttpResponse(exports.report_xlsx(figures, year, organiser),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = 'attachment; filename="lop-tap-huan.xlsx"'
     return response
