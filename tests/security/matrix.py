@@ -105,7 +105,7 @@ MATRIX: dict[str, Entry | tuple[Entry, ...]] = {
     "assessments:save": POST("L D D D O", data=_answer, attempt_id="attempt"),
     "assessments:review": GET("L D D D O", attempt_id="attempt"),
     # The world's essay answer has no file: 404 for all; who gets a file: tests/assessments/test_answer_files.py.
-    "assessments:answer_file": GET("L D D D D", answer_id="essay_answer"),
+    "assessments:answer_file": GET("D D D D D", answer_id="essay_answer"),
     "assessments:submit": POST("L D D D O", attempt_id="attempt"),
     "assessments:result": GET("L D D D O", attempt_id="done_attempt"),
     # courses (learner); the lesson is local to Lục Ngạn, so outsiders get 404
@@ -134,7 +134,7 @@ MATRIX: dict[str, Entry | tuple[Entry, ...]] = {
     # certificates: verification is public and shows the holder's name on purpose
     "certificates:verify": GET("O O O O O", public=True, code="certificate.code"),
     "certificates:mine": GET("L O O O O"),
-    "certificates:download": GET("L D D O O", staff=DM, certificate_id="certificate"),
+    "certificates:download": GET("D D D O O", staff=DM, certificate_id="certificate"),  # private file: 404 to anyone else, signed in or not
     "certificates:manage_list": GET("L D O O D", staff=DM),
     "certificates:manage_detail": GET("L D D O D", staff=DM, certificate_id="certificate"),
     "certificates:revoke": POST("L D D O D", staff=DM, data=REASON, certificate_id="certificate"),
