@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
 
-from localities.models import Level
+from accounts import access
+from localities.selectors import overlapping_q, overlaps
 
 from .models import (
     Enrolment,
@@ -22,47 +23,23 @@ from .models import (
 STEP = 4  # Wagtail's tree path step length: a parent's path is its child's minus 4 characters.
 
 
-def learner_district_id(user) -> int | None:
-    """The district of the learner's commune (cached on the user object for the request)."""
-    if not user.is_authenticated:
-        return None
-    if "_learner_district_id" not in user.__dict__:
-        from accounts.models import LearnerProfile
-
-        row = LearnerProfile.objects.filter(user=user).values_list("commune__parent_id", flat=True).first()
-        user.__dict__["_learner_district_id"] = row
-    return user.__dict__["_learner_district_id"]
-
-
-def visible_district_ids(user) -> list[int] | None:
-    """Districts whose local lessons the user may see; None means every lesson (province staff, superusers)."""
-    from accounts import access
-
-    if access.has_full_access(user):
-        return None
-    scopes = access.scope_localities(user)
-    if any(scope.level == Level.PROVINCE for scope in scopes):
-        return None
-    districts = [scope.pk for scope in scopes if scope.level == Level.DISTRICT]
-    own = learner_district_id(user)
-    if own:
-        districts.append(own)
-    return districts
-
-
 def visible_lessons_q(user) -> Q:
-    """Province-wide lessons, plus local lessons of the learner's own district or the staff's scope."""
-    districts = visible_district_ids(user)
-    if districts is None:
+    """Lessons for everyone, plus lessons local to a unit (of any era) that shares ground with the learner's
+    commune or the staff member's units: its province, its district of the time, itself, a retired unit
+    merged into it (accounts.access.local_ground_prefixes; no query beyond the cached learner's commune)."""
+    prefixes = access.local_ground_prefixes(user)
+    if prefixes is None:
         return Q()
-    return Q(local_district__isnull=True) | Q(local_district_id__in=districts)
+    return Q(local_unit__isnull=True) | overlapping_q(prefixes, "local_unit__path")
 
 
 def lesson_visible_to(user, lesson: LessonPage) -> bool:
-    if lesson.local_district_id is None:
+    """Same rule as `visible_lessons_q` for one lesson: a lesson for everyone needs no query; a local one
+    reads its unit once (cached on the lesson)."""
+    if lesson.local_unit_id is None:
         return True
-    districts = visible_district_ids(user)
-    return districts is None or lesson.local_district_id in districts
+    prefixes = access.local_ground_prefixes(user)
+    return prefixes is None or overlaps(lesson.local_unit.path, prefixes)
 
 
 def parent_path(page, levels: int = 1) -> str:
