@@ -4,9 +4,15 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import access
 from accounts.models import TargetGroup
-from localities.models import Level, Locality
+from localities.models import Locality
 
 from ..models import ModulePage, ProgramPage, TrainingClass
+
+
+def organiser_communes(training_class: TrainingClass):
+    """Today's communes on the organising unit's ground (a class of a retired district: the communes that
+    took it over)."""
+    return Locality.objects.communes().current().ground_of(training_class.organiser)
 
 
 class DateInput(forms.DateInput):
@@ -24,8 +30,8 @@ class TrainingClassForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        units = Locality.objects.current().exclude(level=Level.COMMUNE)
-        self.fields["organiser"].queryset = access.filter_in_scope(units, user, "path")
+        # Any unit of the user's scope: the province, a commune (and their own unit of the past on edit).
+        self.fields["organiser"].queryset = access.local_unit_choices(user, self.instance.organiser_id)
         self.fields["program"].queryset = ProgramPage.objects.live()
         self.fields["modules"].queryset = ModulePage.objects.live()
         self.fields["modules"].required = False
@@ -52,7 +58,7 @@ class CandidateFilterForm(forms.Form):
 
     def __init__(self, *args, training_class, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = Locality.objects.communes().within(training_class.organiser)
+        self.fields["commune"].queryset = organiser_communes(training_class)
 
 
 class RosterForm(forms.Form):
@@ -76,7 +82,7 @@ class WalkInForm(forms.Form):
 
     def __init__(self, *args, training_class, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = Locality.objects.communes().within(training_class.organiser)
+        self.fields["commune"].queryset = organiser_communes(training_class)
 
 
 class CheckInForm(forms.Form):
