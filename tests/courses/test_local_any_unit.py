@@ -239,3 +239,23 @@ def test_the_class_report_of_the_new_province_keeps_the_units_of_the_time(home_p
     assert "Huyện Việt Yên" not in rows  # a unit of the past shows only with classes
     drilled = {f.name: f.classes for f in class_selectors.class_figures(manager, parent=unit("24.221."))}
     assert drilled == {"Xã Tân An": 0, "Xã Lãng Sơn": 1}
+
+
+@pytest.mark.django_db
+def test_the_rename_carries_the_unit_of_drafts_saved_before_it(course, district):
+    """A draft saved under the old field name would publish as a lesson for everyone without the rename."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("courses.migrations.0004_lesson_local_unit")
+    lesson = make_lesson(course[1], "ban-nhap", local_unit=district)
+    revision = lesson.save_revision()
+    revision.content["local_district"] = revision.content.pop("local_unit")
+    revision.save(update_fields=["content"])
+    migration.forwards(apps, None)
+    revision.refresh_from_db()
+    assert revision.as_object().local_unit_id == district.pk
+    migration.backwards(apps, None)
+    revision.refresh_from_db()
+    assert revision.content["local_district"] == district.pk and "local_unit" not in revision.content
