@@ -103,6 +103,8 @@ def test_the_press_report_of_the_new_province_keeps_the_units_of_the_time(client
     rows = {(row.unit_name, row.year): row.works_new for row in press_report(manager).rows}
     assert rows == {("Huyện Yên Dũng", 2023): 1, ("Huyện Quế Võ", 2024): 1, ("Phường Việt Yên", 2025): 1}
     client.force_login(manager)
+    page = client.get(reverse("press_report:report")).content.decode()
+    assert f'href="?unit={unit("24.221.").pk}"' in page  # the district row drills down (no "1.234" ids)
     page = client.get(reverse("press_report:report"), {"unit": unit("24.221.").pk}).content.decode()
     assert "Xã Lãng Sơn" in page and "Phường Việt Yên" not in page
     outsider = make_staff("viet-yen", Role.DISTRICT_MANAGER, unit("24~20250701.07301."))

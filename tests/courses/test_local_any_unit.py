@@ -213,7 +213,7 @@ def test_the_class_report_drills_province_district_commune(client, home_page, pr
     assert by_commune[commune.code] == (1, False)
     client.force_login(province_manager)
     page = client.get(reverse_lazy("courses:class_report")).content.decode()
-    assert f'href="?unit={district.pk}"' in page
+    assert f'href="?unit={district.pk}"' in page, page[page.find("<table"):page.find("</table>")]
 
 
 @pytest.mark.django_db
