@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from localities.grounds import minimal_prefixes
-from localities.models import Locality
+from localities.models import Level, Locality
 
 from .models import MANAGER_ROLES, STAFF_ROLES, LearnerProfile, RoleAssignment, User
 
@@ -47,6 +47,40 @@ def scope_prefixes(user: User, roles=STAFF_ROLES) -> list[str]:
     whose ground lies in it today (a manager of the new Bắc Ninh sees old Bắc Giang's and old Bắc Ninh's
     records). On a map without reforms this is just the paths of their units."""
     return minimal_prefixes(prefix for scope in scope_localities(user, roles) for prefix in scope.ground_prefixes())
+
+
+def local_ground_prefixes(user: User) -> list[str] | None:
+    """The ground whose local things (lessons, materials) the user may see: their commune as a learner and
+    each unit of their staff roles; None for full access. Cached on the user object like the scope: one
+    query for the learner's commune, whatever the number of lessons or materials listed. Filter with
+    `localities.selectors.overlapping_q(prefixes, "local_unit__path")`."""
+    if has_full_access(user):
+        return None
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cache = user.__dict__.setdefault(_CACHE_ATTR, {})
+    if "local" not in cache:
+        commune = Locality.objects.filter(learners__user_id=user.pk).only("path", "ground_paths").first()
+        units = [*scope_localities(user), *([commune] if commune else [])]
+        cache["local"] = minimal_prefixes(prefix for unit in units for prefix in unit.ground_prefixes())
+    return cache["local"]
+
+
+def local_unit_choices(user: User, stored_id: int | None = None) -> QuerySet:
+    """Units a lesson or material of this user may be local to: their own units and every current unit
+    inside their scope (a commune trainer: their commune). The stored one stays valid on edit even after a
+    reform retired it. Ordered by path, so a unit comes before the units inside it."""
+    kept = Q(pk=stored_id) if stored_id else Q(pk__in=[])
+    if has_full_access(user):
+        return Locality.objects.filter(Q(valid_to__isnull=True) | kept)
+    own = [unit.pk for unit in scope_localities(user)]
+    inside = filter_in_scope(Locality.objects.current(), user, "path").values("pk")
+    return Locality.objects.filter(Q(pk__in=own) | Q(pk__in=inside) | kept)
+
+
+def may_publish_for_everyone(user: User) -> bool:
+    """Only province-level staff (of any era) and administrators publish for every learner."""
+    return has_full_access(user) or any(scope.level == Level.PROVINCE for scope in scope_localities(user))
 
 
 def can_see_locality(user: User, locality: Locality, roles=STAFF_ROLES) -> bool:

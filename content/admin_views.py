@@ -114,12 +114,12 @@ def scoped_views(model_name, save, delete, related):
     })
 
 
-press_work_policy = ScopedStaffPolicy(PressWork, "district")
+press_work_policy = ScopedStaffPolicy(PressWork, "unit")
 material_policy = ScopedStaffPolicy(Material, "locality")
 
 
 class PressWorkViewSet(scoped_views("PressWork", services.save_press_work, services.delete_press_work,
-                                    ["district"]), ModelViewSet):
+                                    ["unit"]), ModelViewSet):
     model = PressWork
     icon = "media"
     menu_label = _("Tác phẩm báo chí")
@@ -127,11 +127,11 @@ class PressWorkViewSet(scoped_views("PressWork", services.save_press_work, servi
     menu_order = 310
     copy_view_enabled = False
     inspect_view_enabled = False
-    list_display = ["title", "kind", "topic", "district", "funding_year", "status", "featured"]
+    list_display = ["title", "kind", "topic", "unit", "funding_year", "status", "featured"]
     list_filter = ["kind", "topic", "status", "featured", "funding_year"]
     search_fields = ["title", "summary", "authors"]
     edit_handler = ObjectList([
-        FieldPanel("title"), FieldPanel("kind"), FieldPanel("topic"), FieldPanel("district"),
+        FieldPanel("title"), FieldPanel("kind"), FieldPanel("topic"), FieldPanel("unit"),
         FieldPanel("localities"), FieldPanel("press_agency"), FieldPanel("authors"),
         FieldPanel("funding_year"), FieldPanel("summary"), FieldPanel("link"), FieldPanel("cover"),
         FieldPanel("status"), FieldPanel("featured"),

@@ -98,14 +98,15 @@ class Channel(models.TextChoices):
 
 
 class PressWork(ClusterableModel):
-    """A press work or communication product, produced by one district (its scope)."""
+    """A press work or communication product, produced by one unit of any level (its scope)."""
 
     title = models.CharField(_("tiêu đề"), max_length=255)
     kind = models.CharField(_("loại sản phẩm"), max_length=20, choices=WorkKind.choices)
     topic = models.CharField(_("chủ đề"), max_length=30, choices=WorkTopic.choices)
-    district = models.ForeignKey(
-        "localities.Locality", verbose_name=_("huyện sản xuất"), on_delete=models.PROTECT,
-        related_name="press_works", limit_choices_to={"level": "district"},
+    # Any unit of any era (province, district of the past, commune); staff file works in their scope.
+    unit = models.ForeignKey(
+        "localities.Locality", verbose_name=_("đơn vị sản xuất"), on_delete=models.PROTECT,
+        related_name="press_works",
     )
     localities = ParentalManyToManyField(
         "localities.Locality", verbose_name=_("địa bàn được phản ánh"), blank=True, related_name="+",
@@ -230,7 +231,8 @@ class MaterialKind(models.TextChoices):
 
 
 class Material(UploadedFileMixin):
-    """A downloadable file. Its locality is the province (everyone) or a district (that district only)."""
+    """A downloadable file, local to one unit of any level and era: the province's is for all its learners, a
+    commune's for that commune's, a retired district's for the learners now living on its ground."""
 
     title = models.CharField(_("tiêu đề"), max_length=255)
     description = models.TextField(_("mô tả"), blank=True)
@@ -239,7 +241,8 @@ class Material(UploadedFileMixin):
                             validators=[UploadValidator(("document", "audio", "video", "image", "pdf", "text"))])
     locality = models.ForeignKey("localities.Locality", verbose_name=_("phạm vi"), on_delete=models.PROTECT,
                                  related_name="materials",
-                                 help_text=_("Tỉnh: mọi học viên; huyện: học viên của huyện đó"))
+                                 help_text=_("Học viên trên địa bàn đơn vị này thấy tài liệu "
+                                             "(tỉnh: mọi học viên của tỉnh)"))
     program_page = models.ForeignKey("wagtailcore.Page", verbose_name=_("chương trình / chuyên đề"),
                                      null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     published = models.BooleanField(_("công bố"), default=True)
@@ -253,7 +256,7 @@ class Material(UploadedFileMixin):
         verbose_name_plural = _("tài liệu")
         ordering = ["-created_at"]
         indexes = [
-            # Serves the library list: published materials of the learner's province and district.
+            # Serves the library list: published materials of the units on the learner's ground.
             models.Index(fields=["locality", "published"], name="material_locality_idx"),
         ]
 

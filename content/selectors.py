@@ -6,8 +6,9 @@ from django.shortcuts import get_object_or_404
 from wagtail.images import get_image_model
 
 from accounts import access
-from accounts.models import LearnerProfile, Role, User
-from localities.models import Locality, path_prefixes
+from accounts.models import Role, User
+from localities.models import Locality, ground_q
+from localities.selectors import overlapping_q
 
 from .models import Broadcast, Material, PressWork, WorkStatus
 
@@ -21,12 +22,13 @@ def can_feature(user: User) -> bool:
 
 
 def works_in_scope(user: User) -> QuerySet:
-    """Works a staff member may see and edit: those produced by districts in their scope."""
-    return access.filter_in_scope(PressWork.objects.select_related("district"), user, "district__path")
+    """Works a staff member may see and edit: those produced by units in their scope."""
+    return access.filter_in_scope(PressWork.objects.select_related("unit"), user, "unit__path")
 
 
-def districts_in_scope(user: User) -> QuerySet:
-    return access.filter_in_scope(Locality.objects.districts().current(), user, "path")
+def producing_units() -> QuerySet:
+    """Units (of any level and era) with a published work: the choices of the public list's filter."""
+    return Locality.objects.filter(press_works__status=WorkStatus.PUBLISHED).distinct()
 
 
 def with_first_release_flag(broadcasts: QuerySet) -> QuerySet:
@@ -44,18 +46,18 @@ def _broadcast_count():
 
 
 def published_works(filters: dict | None = None) -> QuerySet:
-    """The public list: published works with their district, thumbnail renditions and broadcast count."""
+    """The public list: published works with their unit, thumbnail renditions and broadcast count."""
     filters = filters or {}
     images = get_image_model().objects.prefetch_renditions(THUMBNAIL_SPEC)
     works = (PressWork.objects.filter(status=WorkStatus.PUBLISHED)
-             .select_related("district")
+             .select_related("unit")
              .prefetch_related(Prefetch("cover", queryset=images))
              .annotate(broadcast_count=_broadcast_count()))
     for field in ("topic", "kind"):
         if filters.get(field):
             works = works.filter(**{field: filters[field]})
-    if filters.get("district"):
-        works = works.filter(district=filters["district"])
+    if filters.get("unit"):  # the unit's works and those of the units on its ground
+        works = works.filter(ground_q(filters["unit"].ground_prefixes(), "unit__path"))
     if filters.get("year"):
         works = works.filter(funding_year=filters["year"])
     if filters.get("q"):
@@ -67,7 +69,7 @@ def published_works(filters: dict | None = None) -> QuerySet:
 
 def get_published_work(pk: int) -> PressWork:
     """A published work with everything its page shows, or 404."""
-    works = (PressWork.objects.filter(status=WorkStatus.PUBLISHED).select_related("district", "cover")
+    works = (PressWork.objects.filter(status=WorkStatus.PUBLISHED).select_related("unit", "cover")
              .prefetch_related("files", "localities",
                                Prefetch("broadcasts", queryset=with_first_release_flag(
                                    Broadcast.objects.select_related("locality").order_by("date", "pk")))))
@@ -75,21 +77,16 @@ def get_published_work(pk: int) -> PressWork:
 
 
 def visible_materials(user: User) -> QuerySet:
-    """Learners: materials of the province plus their district (and commune). Staff: also their scope."""
+    """Materials of every unit (of any era) sharing ground with the learner's commune or the staff member's
+    units: their province, district of the time, commune, a retired unit now on their ground. The same
+    rule as local lessons (courses.selectors.visible_lessons_q)."""
     materials = Material.objects.filter(published=True).select_related("locality", "program_page")
-    if access.has_full_access(user):
+    prefixes = access.local_ground_prefixes(user)
+    if prefixes is None:
         return materials
-    paths, condition = set(), Q()
-    commune_path = (LearnerProfile.objects.filter(user_id=user.pk)
-                    .values_list("commune__path", flat=True).first())
-    if commune_path:
-        paths.update(path_prefixes(commune_path))
-    for scope in access.scope_localities(user):
-        paths.update(path_prefixes(scope.path))
-        condition |= Q(locality__path__startswith=scope.path)
-    if not paths:
+    if not prefixes:
         return materials.none()
-    return materials.filter(condition | Q(locality__path__in=paths))
+    return materials.filter(overlapping_q(prefixes, "locality__path"))
 
 
 def get_material_for_download(user: User, pk: int) -> Material:
@@ -102,10 +99,10 @@ def materials_in_scope(user: User) -> QuerySet:
     return access.filter_in_scope(Material.objects.select_related("locality"), user, "locality__path")
 
 
-def material_localities(user: User) -> QuerySet:
-    """Province and districts a trainer may publish for."""
-    units = Locality.objects.filter(level__in=["province", "district"]).current()
-    return access.filter_in_scope(units, user, "path")
+def material_localities(user: User, stored_id: int | None = None) -> QuerySet:
+    """Units a trainer may publish for: their own and today's units inside their scope (the province's
+    material is for all its learners)."""
+    return access.local_unit_choices(user, stored_id)
 
 
 def filter_materials(materials: QuerySet, filters: dict) -> QuerySet:

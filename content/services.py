@@ -38,8 +38,8 @@ def ensure_home_page() -> HomePage:
 # --- Press works -----------------------------------------------------------------------------------------
 
 
-def _require_work_scope(user: User, district: Locality) -> None:
-    if not access.can_see_locality(user, district):
+def _require_work_scope(user: User, unit: Locality) -> None:
+    if not access.can_see_locality(user, unit):
         raise OutOfScope(_("Tác phẩm này không thuộc địa bàn bạn phụ trách."))
 
 
@@ -54,9 +54,8 @@ def save_press_work(user: User, form) -> PressWork:
     """Create or update a work from a validated admin form (with its files and broadcasts)."""
     work = form.instance
     if work.pk:
-        stored_district = PressWork.objects.select_related("district").get(pk=work.pk).district
-        _require_work_scope(user, stored_district)
-    _require_work_scope(user, work.district)
+        _require_work_scope(user, PressWork.objects.select_related("unit").get(pk=work.pk).unit)
+    _require_work_scope(user, work.unit)
     _check_featured_change(user, work)
     if not work.pk:
         work.created_by = user
@@ -65,7 +64,7 @@ def save_press_work(user: User, form) -> PressWork:
 
 @transaction.atomic
 def delete_press_work(user: User, work: PressWork) -> None:
-    _require_work_scope(user, work.district)
+    _require_work_scope(user, work.unit)
     work.delete()
 
 
@@ -79,7 +78,7 @@ def set_featured(user: User, work: PressWork, featured: bool) -> bool:
 def record_broadcast(user: User, work: PressWork, *, date: datetime.date, channel: str,
                      locality: Locality, note: str = "") -> Broadcast:
     """One release of a work; whether it is the first or a rebroadcast is derived, never stored."""
-    _require_work_scope(user, work.district)
+    _require_work_scope(user, work.unit)
     broadcast = Broadcast(work=work, date=date, channel=channel, locality=locality, note=note)
     broadcast.full_clean()
     broadcast.save()

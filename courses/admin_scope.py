@@ -31,10 +31,10 @@ UNSCOPED_VIEWS = {"wagtailadmin_reports:page_types_usage", "wagtailadmin_reports
 
 def hidden_pages(user) -> QuerySet:
     """Local lessons whose unit lies outside the user's staff scope."""
-    local = LessonPage.objects.filter(local_district__isnull=False)
+    local = LessonPage.objects.filter(local_unit__isnull=False)
     if access.has_full_access(user):
         return local.none()
-    in_scope = access.filter_in_scope(local, user, "local_district__path")
+    in_scope = access.filter_in_scope(local, user, "local_unit__path")
     return local.exclude(pk__in=in_scope.values("pk"))
 
 

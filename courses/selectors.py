@@ -7,7 +7,9 @@ from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
+from accounts import access
 from localities.models import Level
+from localities.selectors import overlapping_q, overlaps
 
 from .models import (
     Enrolment,
@@ -24,47 +26,23 @@ from .models import (
 STEP = 4  # Wagtail's tree path step length: a parent's path is its child's minus 4 characters.
 
 
-def learner_district_id(user) -> int | None:
-    """The district of the learner's commune (cached on the user object for the request)."""
-    if not user.is_authenticated:
-        return None
-    if "_learner_district_id" not in user.__dict__:
-        from accounts.models import LearnerProfile
-
-        row = LearnerProfile.objects.filter(user=user).values_list("commune__parent_id", flat=True).first()
-        user.__dict__["_learner_district_id"] = row
-    return user.__dict__["_learner_district_id"]
-
-
-def visible_district_ids(user) -> list[int] | None:
-    """Districts whose local lessons the user may see; None means every lesson (province staff, superusers)."""
-    from accounts import access
-
-    if access.has_full_access(user):
-        return None
-    scopes = access.scope_localities(user)
-    if any(scope.level == Level.PROVINCE for scope in scopes):
-        return None
-    districts = [scope.pk for scope in scopes if scope.level == Level.DISTRICT]
-    own = learner_district_id(user)
-    if own:
-        districts.append(own)
-    return districts
-
-
 def visible_lessons_q(user) -> Q:
-    """Province-wide lessons, plus local lessons of the learner's own district or the staff's scope."""
-    districts = visible_district_ids(user)
-    if districts is None:
+    """Lessons for everyone, plus lessons local to a unit (of any era) that shares ground with the learner's
+    commune or the staff member's units: its province, its district of the time, itself, a retired unit
+    merged into it (accounts.access.local_ground_prefixes; no query beyond the cached learner's commune)."""
+    prefixes = access.local_ground_prefixes(user)
+    if prefixes is None:
         return Q()
-    return Q(local_district__isnull=True) | Q(local_district_id__in=districts)
+    return Q(local_unit__isnull=True) | overlapping_q(prefixes, "local_unit__path")
 
 
 def lesson_visible_to(user, lesson: LessonPage) -> bool:
-    if lesson.local_district_id is None:
+    """Same rule as `visible_lessons_q` for one lesson: a lesson for everyone needs no query; a local one
+    reads its unit once (cached on the lesson)."""
+    if lesson.local_unit_id is None:
         return True
-    districts = visible_district_ids(user)
-    return districts is None or lesson.local_district_id in districts
+    prefixes = access.local_ground_prefixes(user)
+    return prefixes is None or overlaps(lesson.local_unit.path, prefixes)
 
 
 def parent_path(page, levels: int = 1) -> str:
@@ -395,8 +373,8 @@ def _local_lesson_places(user, quiz_id: int) -> list[tuple]:
     a province-wide link adds no rule beyond those of its module's quiz."""
     from .exceptions import LessonNotVisible
 
-    lessons = [lesson for lesson in LessonPage.objects.live().filter(local_district__isnull=False)
-               .filter(body__icontains=f'"quiz": "{int(quiz_id)}"').only("pk", "path", "local_district_id")]
+    lessons = [lesson for lesson in LessonPage.objects.live().filter(local_unit__isnull=False)
+               .filter(body__icontains=f'"quiz": "{int(quiz_id)}"').only("pk", "path", "local_unit_id")]
     if not lessons:
         return []
     modules = {m.path: m for m in ModulePage.objects.filter(path__in={parent_path(le) for le in lessons})
@@ -529,9 +507,9 @@ def _active_learners_by_program(user_ids) -> dict[int, set[int]]:
 def _required_lessons_by_module(programs) -> dict[str, list[tuple[int, int | None]]]:
     lessons: dict[str, list] = {}
     rows = LessonPage.objects.live().filter(_programs_q(programs), required=True).values_list(
-        "pk", "path", "local_district_id")
-    for pk, path, district_id in rows:
-        lessons.setdefault(path[:-STEP], []).append((pk, district_id))
+        "pk", "path", "local_unit_id")
+    for pk, path, unit_id in rows:
+        lessons.setdefault(path[:-STEP], []).append((pk, unit_id))
     return lessons
 
 
@@ -550,10 +528,13 @@ def _visible_districts_by_user(user_ids) -> dict[int, set[int] | None]:
     from accounts.models import STAFF_ROLES, LearnerProfile, RoleAssignment, User
 
     visible: dict[int, set[int] | None] = {}
-    for user_id, district_id in LearnerProfile.objects.values_list("user_id", "commune__parent_id").iterator(
-            chunk_size=20000):
+    # A lesson may be local to the learner's commune or any unit above it (local_unit); a retired unit's
+    # ground is not followed here: repair errs on the side of not requiring such a lesson.
+    rows = LearnerProfile.objects.values_list("user_id", "commune_id", "commune__parent_id",
+                                              "commune__parent__parent_id")
+    for user_id, *units in rows.iterator(chunk_size=20000):
         if user_id in user_ids:
-            visible[user_id] = {district_id} if district_id else set()
+            visible[user_id] = {unit for unit in units if unit}
     for user_id, unit_id, level in RoleAssignment.objects.filter(role__in=STAFF_ROLES).values_list(
             "user_id", "locality_id", "locality__level"):
         if user_id not in user_ids or visible.get(user_id, set()) is None:
@@ -567,8 +548,8 @@ def _visible_districts_by_user(user_ids) -> dict[int, set[int] | None]:
 
 def _module_done(module: ModulePage, lessons, done: set[int], districts, quiz_passed: bool) -> bool:
     """refresh_completion's rule: every required lesson the learner can see is completed, quiz passed."""
-    for lesson_id, district_id in lessons:
-        can_see = district_id is None or districts is None or district_id in districts
+    for lesson_id, unit_id in lessons:
+        can_see = unit_id is None or districts is None or unit_id in districts
         if can_see and lesson_id not in done:
             return False
     return not module.quiz_id or quiz_passed

@@ -4,7 +4,7 @@ a current one."""
 from django.db.models import Q
 
 from .grounds import MAX_HOPS
-from .models import Locality, ground_q
+from .models import Locality, ground_q, path_prefixes
 
 
 def ground_prefixes(unit: Locality) -> list[str]:
@@ -15,6 +15,20 @@ def ground_prefixes(unit: Locality) -> list[str]:
 
 def ground_filter(unit: Locality, lookup: str = "path") -> Q:
     return ground_q(unit.ground_prefixes(), lookup)
+
+
+def overlapping_q(prefixes: list[str], lookup: str = "path") -> Q:
+    """Units of any era that share land with a ground (given as prefixes): every unit on the way down to a
+    prefix (its ancestors-or-self) and every unit inside one. A thing local to such a unit concerns the
+    people living on that ground: a learner of Phường Bắc Giang (2025) is on the ground of the retired
+    Huyện Yên Dũng, not on that of Huyện Việt Yên. Indexed: one `IN` and one `LIKE 'x%'` per prefix."""
+    above = sorted({path for prefix in prefixes for path in path_prefixes(prefix)})
+    return Q(**{f"{lookup}__in": above}) | ground_q(prefixes, lookup)
+
+
+def overlaps(path: str, prefixes: list[str]) -> bool:
+    """`overlapping_q` for one unit's path, in Python (no query)."""
+    return any(path.startswith(prefix) or prefix.startswith(path) for prefix in prefixes)
 
 
 def current_default_successor(unit: Locality) -> Locality | None:

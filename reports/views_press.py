@@ -13,6 +13,7 @@ from content.models import OrganiserSettings
 from lms.access_views import forbidden_as_403
 
 from . import press
+from .selectors import require_report_locality
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -31,9 +32,12 @@ def _require_manager(user):
 
 
 def _report(request):
+    """The report of `?unit=` (404 unknown, 403 outside the manager's scope), default their widest unit."""
     _require_manager(request.user)
     form = PeriodForm(request.GET or None)
-    return form, press.press_report(request.user, **form.period())
+    unit = request.GET.get("unit", "")
+    parent = require_report_locality(request.user, int(unit) if unit.isdigit() else None)
+    return form, press.press_report(request.user, parent=parent, **form.period())
 
 
 def organiser_name(request) -> str:
@@ -46,9 +50,11 @@ def organiser_name(request) -> str:
 @forbidden_as_403
 def press_report(request):
     form, report = _report(request)
+    period = request.GET.copy()
+    period.pop("unit", None)
     return render(request, "reports/press_report.html", {
         "form": form, "report": report, "period": press.period_label(report),
-        "querystring": request.GET.urlencode()})
+        "querystring": request.GET.urlencode(), "period_querystring": period.urlencode()})
 
 
 @forbidden_as_403

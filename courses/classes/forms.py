@@ -5,9 +5,15 @@ from django.utils.translation import gettext_lazy as _
 from accounts import access
 from accounts.models import TargetGroup
 from accounts.phone import is_valid_phone, normalize_phone
-from localities.models import Level, Locality
+from localities.models import Locality
 
 from ..models import ModulePage, ProgramPage, TrainingClass
+
+
+def organiser_communes(training_class: TrainingClass):
+    """Today's communes on the organising unit's ground (a class of a retired district: the communes that
+    took it over)."""
+    return Locality.objects.communes().current().ground_of(training_class.organiser)
 
 
 class DateInput(forms.DateInput):
@@ -25,8 +31,8 @@ class TrainingClassForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        units = Locality.objects.current().exclude(level=Level.COMMUNE)
-        self.fields["organiser"].queryset = access.filter_in_scope(units, user, "path")
+        # Any unit of the user's scope: the province, a commune (and their own unit of the past on edit).
+        self.fields["organiser"].queryset = access.local_unit_choices(user, self.instance.organiser_id)
         self.fields["program"].queryset = ProgramPage.objects.live()
         self.fields["modules"].queryset = ModulePage.objects.live()
         self.fields["modules"].required = False
@@ -53,7 +59,7 @@ class CandidateFilterForm(forms.Form):
 
     def __init__(self, *args, training_class, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = Locality.objects.communes().within(training_class.organiser)
+        self.fields["commune"].queryset = organiser_communes(training_class)
 
 
 class RosterForm(forms.Form):
@@ -77,7 +83,7 @@ class WalkInForm(forms.Form):
 
     def __init__(self, *args, training_class, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = Locality.objects.communes().within(training_class.organiser)
+        self.fields["commune"].queryset = organiser_communes(training_class)
 
     def clean_phone(self):
         phone = normalize_phone(self.cleaned_data["phone"])

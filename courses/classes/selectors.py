@@ -7,6 +7,7 @@ from django.db.models import Count, Max, Prefetch, Q
 from django.utils import timezone
 
 from accounts import access
+from localities.models import PATH_SEPARATOR, Level, ground_q
 
 from ..models import Attendance, ClassSession, Participant, TrainingClass
 
@@ -88,8 +89,8 @@ def learner_classes(user) -> dict:
 
 def candidate_learners(training_class: TrainingClass, user, commune_id=None, target_group=None):
     """Learners of the organising unit (and the user's scope) not yet in the class."""
-    profiles = access.learners_in_scope(user).filter(commune__path__startswith=training_class.organiser.path,
-                                                     user__is_active=True)
+    profiles = access.learners_in_scope(user).filter(ground_q(training_class.organiser.ground_prefixes(),
+                                                              "commune__path"), user__is_active=True)
     if commune_id:
         profiles = profiles.filter(commune_id=commune_id)
     if target_group:
@@ -106,6 +107,7 @@ class ClassFigures:
     class_ids: set = field(default_factory=set)
     learner_ids: set = field(default_factory=set)
     person_times_trained: int = 0
+    drillable: bool = False  # a unit with units below it (a province, a district of the past)
 
     @property
     def classes(self) -> int:
@@ -123,19 +125,21 @@ class ClassFigures:
 
 def class_figures(user, year: int | None = None, program_id: int | None = None, target_group: str | None = None,
                   parent=None, children=None) -> list[ClassFigures]:
-    """Per child unit of `parent` (default: the user's widest scope): classes, participants, person-times
-    trained (lượt người: a learner trained in two classes counts twice). Learners count in the commune
-    they belonged to when they joined the class. Three queries whatever the data size (one fewer when the
-    caller already holds `children`, the child units of `parent`)."""
+    """Per unit one level below `parent` (default: the user's widest scope): classes, participants,
+    person-times trained (lượt người: a learner trained in two classes counts twice). Learners count in the
+    commune they belonged to when they joined the class, under the units of that time: under the new Bắc Ninh,
+    a 2023 class of Lục Ngạn counts in Huyện Lục Ngạn's row, a 2025 class in its commune's. Three queries
+    whatever the data size (one fewer when the caller already holds `children`, the child units of `parent`:
+    then only those rows are counted)."""
     from django.db.models import IntegerField, OuterRef, Subquery
-    from django.db.models.functions import Coalesce, Substr
-
-    from localities.models import Locality
+    from django.db.models.functions import Coalesce
 
     parent = parent or _widest_scope(user)
-    if children is None:
-        children = list(Locality.objects.filter(parent=parent).order_by("code"))
-    rows = Participant.objects.filter(commune__path__startswith=parent.path)
+    prefixes = parent.ground_prefixes() if parent.is_current else [parent.path]
+    extra_rows = children is None
+    if extra_rows:
+        children = _row_units(parent, prefixes)
+    rows = Participant.objects.filter(ground_q(prefixes, "commune__path"))
     rows = access.filter_in_scope(rows, user, "commune__path")
     if year:
         rows = rows.filter(training_class__funding_year=year)
@@ -148,17 +152,34 @@ def class_figures(user, year: int | None = None, program_id: int | None = None, 
     if not children:
         return []
     annotated = rows.annotate(
-        unit=Substr("commune__path", 1, len(children[0].path)),  # all children's paths have one length
         present=Count("attendance", filter=Q(attendance__present=True)),
         total=Coalesce(Subquery(sessions, output_field=IntegerField()), 0),
     )
-    figures = {c.path: ClassFigures(c.pk, c.code, c.name) for c in children}
-    values = annotated.values_list("unit", "training_class_id", "user_id", "present", "total",
+    figures = {c.path: ClassFigures(c.pk, c.code, c.name, drillable=c.level != Level.COMMUNE) for c in children}
+    values = annotated.values_list("commune__path", "training_class_id", "user_id", "present", "total",
                                    "training_class__attendance_threshold")
-    for unit, class_id, user_id, present, total, threshold in values:
-        if unit in figures:
-            figures[unit].add(class_id, user_id, is_trained(present, total, threshold))
-    return list(figures.values())
+    for commune_path, class_id, user_id, present, total, threshold in values:
+        unit = figures.get(_row_path(commune_path, prefixes))
+        if unit is not None:
+            unit.add(class_id, user_id, is_trained(present, total, threshold))
+    direct = {c.path for c in children if c.parent_id == parent.pk}
+    return [f for path, f in figures.items() if path in direct or f.class_ids or not extra_rows]
+
+
+def _row_units(parent, prefixes: list[str]):
+    """The rows of a report on `parent`: its child units, and the units of earlier eras on its ground (a
+    retired district, a commune merged away), which show only when they have classes. One query."""
+    from localities.models import Locality
+
+    units = Locality.objects.filter(Q(parent__path__in=prefixes) | Q(path__in=prefixes)).exclude(pk=parent.pk)
+    return list(units.order_by("path"))
+
+
+def _row_path(commune_path: str, prefixes: list[str]) -> str:
+    """The unit one level below the ground prefix the commune lies in (the commune itself when it is one)."""
+    ground = max((prefix for prefix in prefixes if commune_path.startswith(prefix)), key=len)
+    rest = commune_path[len(ground):]
+    return ground + rest[:rest.index(PATH_SEPARATOR) + 1] if rest else ground
 
 
 def _widest_scope(user):

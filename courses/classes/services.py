@@ -97,7 +97,8 @@ def add_participants(user, training_class: TrainingClass, learner_ids, source=Pa
     TrainingClass.objects.select_for_update().filter(pk=training_class.pk).first()  # serialise capacity checks
     profiles = list(LearnerProfile.objects.filter(user_id__in=learner_ids).select_related("commune", "user")
                     .exclude(user__class_participations__training_class=training_class))
-    outside = [p for p in profiles if not training_class.organiser.contains(p.commune)]
+    ground = training_class.organiser.ground_prefixes()
+    outside = [p for p in profiles if not p.commune.path.startswith(tuple(ground))]
     if outside:
         raise ClassError(_("%(name)s không thuộc địa bàn của đơn vị tổ chức.") % {"name": outside[0].user})
     if len(profiles) > _free_places(training_class):

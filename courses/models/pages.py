@@ -14,7 +14,7 @@ from wagtail.models import Page
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
-from localities.models import Level, Locality
+from localities.models import Locality
 
 from ..blocks import LessonStreamBlock
 
@@ -122,22 +122,20 @@ class ModulePage(Page):
 
 
 class LessonPageForm(WagtailAdminPageForm):
-    """A district trainer's lessons are always local to their district."""
+    """A lesson is local to a unit of the editor's scope: their own unit or a current unit inside it (a
+    commune trainer: their commune). Only province-level staff may leave it for everyone."""
 
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, for_user=for_user, **kwargs)
+        field = self.fields.get("local_unit")
+        if field is None or for_user is None:
+            return
         from accounts import access
 
-        field = self.fields.get("local_district")
-        if field is None or for_user is None or access.has_full_access(for_user):
-            return
-        scopes = access.scope_localities(for_user)
-        if any(scope.level == Level.PROVINCE for scope in scopes):
-            field.queryset = Locality.objects.filter(level=Level.DISTRICT)
-            return
-        field.queryset = Locality.objects.filter(pk__in=[s.pk for s in scopes if s.level == Level.DISTRICT])
-        field.required = True
-        field.empty_label = None
+        field.queryset = access.local_unit_choices(for_user, self.instance.local_unit_id)
+        if not access.may_publish_for_everyone(for_user):
+            field.required = True
+            field.empty_label = None  # the first choice, their own widest unit, is preselected
 
 
 class LessonPage(Page):
@@ -148,15 +146,18 @@ class LessonPage(Page):
                                    help_text=_("Bài bắt buộc phải hoàn thành để xong chuyên đề"))
     completion_rule = models.CharField(_("cách hoàn thành"), max_length=12, choices=CompletionRule.choices,
                                        default=CompletionRule.MANUAL)
-    local_district = models.ForeignKey(
-        Locality, verbose_name=_("tài liệu riêng của huyện"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", limit_choices_to={"level": Level.DISTRICT},
-        help_text=_("Chỉ học viên ở huyện này thấy bài; để trống là bài chung toàn tỉnh"),
+    # Any unit of any era (province, district of the past, commune): learners whose commune lies on its
+    # ground see the lesson, also after a reform (courses.selectors.visible_lessons_q).
+    local_unit = models.ForeignKey(
+        Locality, verbose_name=_("bài riêng của đơn vị"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Chỉ học viên trên địa bàn đơn vị này thấy bài (kể cả khi đơn vị đã sáp nhập); "
+                    "để trống là bài chung cho mọi học viên"),
     )
 
     content_panels = Page.content_panels + [
         FieldPanel("intro"), FieldPanel("body"), FieldPanel("estimated_minutes"), FieldPanel("required"),
-        FieldPanel("completion_rule"), FieldPanel("local_district"),
+        FieldPanel("completion_rule"), FieldPanel("local_unit"),
     ]
     search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
     parent_page_types = ["courses.ModulePage"]

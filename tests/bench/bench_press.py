@@ -42,12 +42,12 @@ def build(works: int, per_work: int):
     kinds, topics, channels = WorkKind.values, WorkTopic.values, Channel.values
     PressWork.objects.bulk_create([
         PressWork(title=f"Tác phẩm {i}", kind=kinds[i % len(kinds)], topic=topics[i % len(topics)],
-                  district=districts[i % len(districts)], funding_year=2022 + i % 4, status=WorkStatus.PUBLISHED,
+                  unit=districts[i % len(districts)], funding_year=2022 + i % 4, status=WorkStatus.PUBLISHED,
                   summary="Mô hình giảm nghèo") for i in range(works)], batch_size=5000)
     start = datetime.date(2022, 1, 1)
     rows = [Broadcast(work_id=work_id, date=start + datetime.timedelta(days=(work_id * 7 + n * 30) % 1400),
                       channel=channels[n % len(channels)], locality_id=district_id, sort_order=n)
-            for work_id, district_id in PressWork.objects.values_list("pk", "district_id")
+            for work_id, district_id in PressWork.objects.values_list("pk", "unit_id")
             for n in range(per_work)]
     Broadcast.objects.bulk_create(rows, batch_size=10000)
     manager = User.objects.create(username="bench-province", full_name="Quản lý tỉnh", password="!")

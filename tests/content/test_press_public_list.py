@@ -44,8 +44,8 @@ def test_filters(client, works, params, expected):
 
 
 @pytest.mark.django_db
-def test_district_filter(client, works, other_district):
-    response = client.get(reverse("content:work_list"), {"district": other_district.pk})
+def test_unit_filter(client, works, other_district):
+    response = client.get(reverse("content:work_list"), {"unit": other_district.pk})
     assert _titles(response) == ["Chè Sơn Động"]
 
 
@@ -81,7 +81,7 @@ def _fill(district, count, start):
 def test_list_query_count_is_fixed(client, district, django_assert_num_queries, count, home_page):
     _fill(district, count, 0)
     client.get(reverse("content:work_list"))  # the first request creates the site-settings row
-    # site + site settings (footer), district choices, count, page of works with broadcast counts,
+    # site + site settings (footer), producing units (filter choices), count, page of works with broadcast counts,
     # their cover images, the images' renditions
     with django_assert_num_queries(7):
         response = client.get(reverse("content:work_list"), {"year": 2023, "topic": WorkTopic.EXEMPLARY_PERSON})

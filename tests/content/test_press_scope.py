@@ -15,7 +15,7 @@ EMPTY_INLINES = {f"{name}-{key}": value for name in ("files", "broadcasts")
 
 def _form_data(district, **overrides):
     data = {"title": "Mô hình nuôi ong", "kind": WorkKind.VIDEO_REPORT, "topic": WorkTopic.POVERTY_MODEL,
-            "district": district.pk, "funding_year": 2024, "status": WorkStatus.PUBLISHED, **EMPTY_INLINES}
+            "unit": district.pk, "funding_year": 2024, "status": WorkStatus.PUBLISHED, **EMPTY_INLINES}
     data.update(overrides)
     return data
 
@@ -42,7 +42,7 @@ def test_district_manager_creates_work_with_broadcast(client, district_manager, 
     response = client.post(reverse("press_works:add"), data)
     assert response.status_code == 302, response.content.decode()[-3000:]
     work = PressWork.objects.get()
-    assert (work.district, work.created_by, work.featured) == (district, district_manager, False)
+    assert (work.unit, work.created_by, work.featured) == (district, district_manager, False)
     assert list(work.broadcasts.values_list("date", "locality")) == [(day(2024, 3, 5), commune.pk)]
 
 

@@ -19,9 +19,9 @@ def tree(home_page, trainer, district, other_district):
     program, first, second, _first_lessons, _second_lessons = make_course(home_page)
     grant_trainer_permissions(program.get_parent())
     other_trainer = make_staff("son-dong-trainer", Role.TRAINER, other_district)
-    foreign = make_lesson(first, "bi-mat", title=FOREIGN, local_district=other_district, owner=other_trainer)
+    foreign = make_lesson(first, "bi-mat", title=FOREIGN, local_unit=other_district, owner=other_trainer)
     foreign.save_revision(user=other_trainer, log_action=True)
-    own = make_lesson(first, "so-tay", title=OWN, local_district=district, owner=trainer)
+    own = make_lesson(first, "so-tay", title=OWN, local_unit=district, owner=trainer)
     own.save_revision(user=trainer, log_action=True)
     shared = make_lesson(first, "chung", title=SHARED)
     return {"program": program, "module": first, "foreign": foreign, "own": own, "shared": shared}

@@ -140,7 +140,7 @@ def test_the_repair_follows_the_lesson_rules(learner, outsider_learner, district
     """A learner who has not learnt every lesson they can see is not completed by the repair."""
     from .builders import make_lesson
 
-    make_lesson(course["module"], "dia-phuong", local_district=district)  # Lục Ngạn only
+    make_lesson(course["module"], "dia-phuong", local_unit=district)  # Lục Ngạn only
     learn_everything(learner, course)
     learn_everything(outsider_learner, course)
     pass_quiz(learner, course)

@@ -16,7 +16,7 @@ def course(home_page):
 @pytest.mark.django_db
 def test_local_lesson_visible_only_inside_its_district(client, learner, outsider_learner, district, course):
     module = course[1]
-    local = make_lesson(module, "mo-hinh-dia-phuong", title="Mô hình giảm nghèo Lục Ngạn", local_district=district)
+    local = make_lesson(module, "mo-hinh-dia-phuong", title="Mô hình giảm nghèo Lục Ngạn", local_unit=district)
     client.force_login(learner)
     assert client.get(local.url).status_code == 200
     assert local.title in client.get(module.url).content.decode()
@@ -43,10 +43,10 @@ def test_district_trainer_cannot_edit_province_or_other_district_lessons(
         client, trainer, other_district, course, curriculum_permissions):
     province_lesson = course[3][0]
     other_trainer = make_staff("son-dong-trainer", Role.TRAINER, other_district)
-    foreign = make_lesson(course[1], "cua-huyen-khac", local_district=other_district, owner=other_trainer)
+    foreign = make_lesson(course[1], "cua-huyen-khac", local_unit=other_district, owner=other_trainer)
     assert _admin_edit(client, trainer, province_lesson).status_code in (302, 403)
     assert _admin_edit(client, trainer, foreign).status_code == 404  # another district's: not even shown
-    own = make_lesson(course[1], "cua-toi", local_district=trainer.role_assignments.get().locality, owner=trainer)
+    own = make_lesson(course[1], "cua-toi", local_unit=trainer.role_assignments.get().locality, owner=trainer)
     assert _admin_edit(client, trainer, own).status_code == 200
 
 
@@ -57,8 +57,9 @@ def test_district_trainer_creates_lesson_forced_local(client, trainer, district,
     url = f"/admin/pages/add/courses/lessonpage/{module.pk}/"
     form_page = client.get(url)
     assert form_page.status_code == 200
-    field = form_page.context["form"].fields["local_district"]
-    assert list(field.queryset) == [district] and field.required
+    field = form_page.context["form"].fields["local_unit"]
+    # Their district (preselected: first) or one of its communes; never for everyone, never elsewhere.
+    assert list(field.queryset) == [district, *district.children.order_by("path")] and field.required
 
 
 @pytest.mark.django_db

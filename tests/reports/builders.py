@@ -11,15 +11,15 @@ from PIL import Image
 from content.models import Broadcast, Channel, Material, MaterialKind, PressWork, WorkKind, WorkStatus, WorkTopic
 
 
-def make_work(district, **overrides) -> PressWork:
+def make_work(unit, **overrides) -> PressWork:
     values = {"title": "Gương sáng làm kinh tế", "kind": WorkKind.RADIO_PROGRAM,
               "topic": WorkTopic.EXEMPLARY_PERSON, "funding_year": 2023, "status": WorkStatus.PUBLISHED}
     values.update(overrides)
-    return PressWork.objects.create(district=district, **values)
+    return PressWork.objects.create(unit=unit, **values)
 
 
 def add_broadcast(work, date, locality=None, channel=Channel.COMMUNE_RADIO) -> Broadcast:
-    return Broadcast.objects.create(work=work, date=date, channel=channel, locality=locality or work.district)
+    return Broadcast.objects.create(work=work, date=date, channel=channel, locality=locality or work.unit)
 
 
 def day(year, month=1, dom=1) -> datetime.date:

@@ -1,4 +1,4 @@
-"""Report figures per district, kind, topic and year; scope; the XLSX export."""
+"""Report figures per producing unit, kind, topic and year; scope; the XLSX export."""
 
 import io
 
@@ -28,7 +28,7 @@ def fixture_works(district, other_district, commune):
 
 
 def _figures(report):
-    return {(row.district_code, row.kind, row.topic, row.year): (row.works_new, row.broadcasts, row.rebroadcasts)
+    return {(row.unit_code, row.kind, row.topic, row.year): (row.works_new, row.broadcasts, row.rebroadcasts)
             for row in report.rows}
 
 
@@ -53,9 +53,9 @@ def test_year_filter_keeps_release_of_earlier_year(province_manager, fixture_wor
 
 @pytest.mark.django_db
 def test_district_manager_sees_own_district_only(district_manager, outsider_manager, fixture_works):
-    assert {row.district_code for row in press_report(district_manager).rows} == {"219"}
+    assert {row.unit_code for row in press_report(district_manager).rows} == {"219"}
     outsider = press_report(outsider_manager)
-    assert {row.district_code for row in outsider.rows} == {"220"}
+    assert {row.unit_code for row in outsider.rows} == {"220"}
     assert (outsider.works_new, outsider.broadcasts) == (1, 2)
 
 
@@ -93,7 +93,7 @@ def test_xlsx_export(client, province_manager, fixture_works, home_page):
     assert rows[0][0] == "Sở Văn hoá tỉnh Bắc Giang"
     assert rows[2][0] == "Từ năm 2023 đến năm 2024"
     assert rows[3][0].startswith("Lập lúc ")
-    assert list(rows[5]) == ["Mã huyện", "Huyện", "Năm", "Loại sản phẩm", "Chủ đề", "Tác phẩm sản xuất mới",
+    assert list(rows[5]) == ["Mã đơn vị", "Đơn vị sản xuất", "Năm", "Loại sản phẩm", "Chủ đề", "Tác phẩm sản xuất mới",
                              "Lượt phát sóng", "Lượt phát lại"]
     body = rows[6:-1]
     assert [row[0] for row in body] == ["219", "219", "219", "220"]

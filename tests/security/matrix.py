@@ -134,7 +134,8 @@ MATRIX: dict[str, Entry | tuple[Entry, ...]] = {
     # certificates: verification is public and shows the holder's name on purpose
     "certificates:verify": GET("O O O O O", public=True, code="certificate.code"),
     "certificates:mine": GET("L O O O O"),
-    "certificates:download": GET("D D D O O", staff=DM, certificate_id="certificate"),  # private file: 404 to anyone else, signed in or not
+    # A private file: 404 to anyone else, signed in or not.
+    "certificates:download": GET("D D D O O", staff=DM, certificate_id="certificate"),
     "certificates:manage_list": GET("L D O O D", staff=DM),
     "certificates:manage_detail": GET("L D D O D", staff=DM, certificate_id="certificate"),
     "certificates:revoke": POST("L D D O D", staff=DM, data=REASON, certificate_id="certificate"),
