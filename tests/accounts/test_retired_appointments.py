@@ -170,3 +170,15 @@ def test_a_retired_unit_without_a_current_successor_is_left_as_it_is():
     result = move_appointments_to_current_map()
     assert (result.moved, result.unresolved) == (0, 1)
     assert appointments() == {("cu", Role.TRAINER, "24.224.")}
+
+
+@pytest.mark.django_db
+def test_the_list_reads_a_fixed_number_of_queries(world, django_assert_num_queries):
+    from accounts.selectors import appointments_on_retired_units
+
+    with django_assert_num_queries(5):
+        assert len(appointments_on_retired_units()) == 4
+    for index in range(6):
+        appoint(f"them-{index}", Role.TRAINER, "27.256.09190.", IN_2023)
+    with django_assert_num_queries(5):
+        assert len(appointments_on_retired_units()) == 10
