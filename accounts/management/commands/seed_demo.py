@@ -112,7 +112,7 @@ class Command(BaseCommand):
             self._learners()
         self.stdout.write(self.style.SUCCESS(f"Demo users ready (password: {DEMO_PASSWORD})"))
         # The records live in courses (an app below accounts): that app's command writes them.
-        call_command("seed_demo_learning", stdout=self.stdout, stderr=self.stderr)
+        call_command("seed_demo_learning", force=True, stdout=self.stdout, stderr=self.stderr)
 
     def _new_user(self, username, full_name, phone=None, **extra) -> User | None:
         """The user, created now; None when it exists already (a rerun leaves it as it is)."""

@@ -11,7 +11,8 @@ import datetime
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -98,7 +99,12 @@ def dated(user_ids, day: datetime.date, hour: int = 9):
 class Command(BaseCommand):
     help = "Write the demo learners' records, dated in 2023–2024 and after 1/7/2025 (local only; run by seed_demo)."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true")
+
     def handle(self, **options):
+        if not settings.DEBUG and not options.get("force"):
+            raise CommandError("seed_demo_learning is for local development (DEBUG on); pass --force to override.")
         programs = {p.code: p for p in ProgramPage.objects.live().filter(code__in={p.program for p in PLANS.values()})}
         if len(programs) < len({p.program for p in PLANS.values()}):
             self.stdout.write(self.style.WARNING("No curriculum: run load_curriculum, then seed_demo again."))
