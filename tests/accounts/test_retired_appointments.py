@@ -155,7 +155,14 @@ def test_only_a_superuser_may_see_or_move(client, world):
         client.force_login(user)
         assert client.get(reverse(URL)).status_code == 403
         assert client.post(reverse(URL), {"all": ""}).status_code == 403
+        assert reverse(URL) not in client.get(reverse("wagtailadmin_home")).content.decode()  # no menu item
     assert appointments() == state
+
+
+@pytest.mark.django_db
+def test_the_superuser_finds_the_list_in_the_admin_menu(client, superuser):
+    client.force_login(superuser)
+    assert reverse(URL) in client.get(reverse("wagtailadmin_home")).content.decode()
 
 
 @pytest.mark.django_db
