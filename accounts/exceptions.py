@@ -12,3 +12,8 @@ class AccountTaken(AccountsError):
 
 class NotALearner(AccountsError):
     pass
+
+
+class UnitNotInForce(AccountsError):
+    """An appointment to a unit that is not in force on the appointment day (retired by a reform, or not yet
+    in force): staff are appointed to today's province and communes."""

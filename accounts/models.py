@@ -1,7 +1,11 @@
 """Users, learner profiles and role assignments with a locality scope."""
 
+from datetime import date
+
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from localities.models import Locality
@@ -98,3 +102,32 @@ class RoleAssignment(models.Model):
 
     def __str__(self):
         return f"{self.get_role_display()} – {self.locality}"
+
+    def clean(self):
+        """Any form that creates or re-points an appointment refuses a unit not in force today (an
+        appointment kept on a unit retired since may still be edited otherwise)."""
+        super().clean()
+        if self.locality_id is None or not self._locality_changed():
+            return
+        refusal = appointment_refusal(self.locality, timezone.localdate())
+        if refusal:
+            raise ValidationError({"locality": refusal})
+
+    def _locality_changed(self) -> bool:
+        return self._state.adding or not RoleAssignment.objects.filter(
+            pk=self.pk, locality_id=self.locality_id).exists()
+
+
+def appointment_refusal(locality: Locality, day: date) -> str | None:
+    """Why nobody can be appointed to `locality` on `day` (translated), or None.
+
+    Staff are appointed to units in force: since 1/7/2025 a province or a commune (or a district-level unit
+    where the loaded map still has one). Staff appointed before a reform keep working on their unit's ground
+    through the successor links until an administrator moves the appointment (accounts.services)."""
+    if locality.valid_to is not None and locality.valid_to < day:
+        return _("%(unit)s chỉ còn hiệu lực đến hết ngày %(date)s (đã sắp xếp lại): hãy phân công vào tỉnh "
+                 "hoặc xã hiện nay.") % {"unit": locality.name, "date": f"{locality.valid_to:%d/%m/%Y}"}
+    if locality.valid_from is not None and locality.valid_from > day:
+        return _("%(unit)s chỉ có hiệu lực từ ngày %(date)s.") % {
+            "unit": locality.name, "date": f"{locality.valid_from:%d/%m/%Y}"}
+    return None

@@ -1,8 +1,10 @@
 """Every change to accounts, profiles and roles goes through one function here."""
 
+import logging
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
@@ -11,15 +13,19 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lms.tabular import ImportRejected, Row, RowError, read_table
 from localities.models import Level, Locality
+from localities.selectors import current_successor_ids
 
 from . import access
-from .exceptions import AccountTaken, NotALearner, OutOfScope
-from .models import LearnerProfile, Role, RoleAssignment, TargetGroup, User
+from .exceptions import AccountTaken, NotALearner, OutOfScope, UnitNotInForce
+from .models import LearnerProfile, Role, RoleAssignment, TargetGroup, User, appointment_refusal
 from .phone import is_valid_phone, normalize_phone
+
+logger = logging.getLogger(__name__)
 
 # Wagtail permissions hang on groups. Trainers get two groups because a district trainer may
 # only add local lessons, while a province trainer edits and publishes the whole curriculum.
@@ -69,7 +75,13 @@ def approve_learner(manager: User, learner: User) -> bool:
 
 
 @transaction.atomic
-def assign_role(user: User, role: str, locality: Locality) -> RoleAssignment:
+def assign_role(user: User, role: str, locality: Locality, *, on: date | None = None) -> RoleAssignment:
+    """Appoint `user` to `role` over `locality`, which must be in force on `on` (today by default): a
+    current province or commune, not a unit a reform has retired (UnitNotInForce). `on` records an
+    appointment made in the past, on the map of its day (the demo's 2023 district managers)."""
+    refusal = appointment_refusal(locality, on or timezone.localdate())
+    if refusal:
+        raise UnitNotInForce(refusal)
     assignment, _created = RoleAssignment.objects.get_or_create(user=user, role=role, locality=locality)
     user.groups.add(staff_group(role, locality))
     user.__dict__.pop(access._CACHE_ATTR, None)
@@ -88,6 +100,78 @@ def staff_group(role: str, locality: Locality) -> Group:
     group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin",
                                                  codename="access_admin"))
     return group
+
+
+# --- Appointments on units a reform has retired -------------------------------------
+
+@dataclass
+class AppointmentMove:
+    moved: int = 0  # appointments now on a current unit (the default successor of their old unit)
+    added: int = 0  # further appointments: the old unit's ground went to several current units
+    merged: int = 0  # appointments dropped: the user already held that role on the unit they moved to
+    unresolved: int = 0  # on a retired unit with no current successor: left as they were
+
+
+@transaction.atomic
+def move_appointments_to_current_map(ids=None) -> AppointmentMove:
+    """Move the appointments `ids` (None: all) that sit on a retired unit to the current units that took
+    over its ground: the row moves to the unit's current default successor, and one appointment with the
+    same role is added on each other current successor (a retired district's ground lies in several
+    communes today). What the staff member may see does not change: a retired unit's ground already is
+    that of all its current successors (localities.grounds). A (user, role, unit) already held is not
+    duplicated. Appointments already on current units are left alone, so a repeated call changes nothing."""
+    rows = RoleAssignment.objects.select_for_update(of=("self",)).filter(locality__valid_to__isnull=False)
+    if ids is not None:
+        rows = rows.filter(pk__in=list(ids))
+    rows = list(rows.order_by("pk"))
+    result = AppointmentMove()
+    if not rows:
+        return result
+    targets = current_successor_ids({row.locality_id for row in rows})
+    held = set(RoleAssignment.objects.filter(user_id__in={row.user_id for row in rows})
+               .values_list("user_id", "role", "locality_id"))
+    moved, dropped, added = [], [], []
+    for row in rows:
+        units = targets.get(row.locality_id, [])
+        if not units:
+            result.unresolved += 1
+            continue
+        logger.info("appointment %s (user %s, %s) moves from unit %s to %s", row.pk, row.user_id, row.role,
+                    row.locality_id, units)
+        held.discard((row.user_id, row.role, row.locality_id))
+        first, *others = units
+        if (row.user_id, row.role, first) in held:
+            dropped.append(row.pk)
+        else:
+            row.locality_id = first
+            moved.append(row)
+            held.add((row.user_id, row.role, first))
+        for unit_id in others:
+            if (row.user_id, row.role, unit_id) not in held:
+                added.append(RoleAssignment(user_id=row.user_id, role=row.role, locality_id=unit_id))
+                held.add((row.user_id, row.role, unit_id))
+    RoleAssignment.objects.filter(pk__in=dropped).delete()
+    RoleAssignment.objects.bulk_update(moved, ["locality"])
+    RoleAssignment.objects.bulk_create(added)
+    _join_staff_groups(moved + added)
+    result.moved, result.added, result.merged = len(moved), len(added), len(dropped)
+    return result
+
+
+def _join_staff_groups(assignments: list[RoleAssignment]) -> None:
+    """The admin group each moved or added appointment calls for (assign_role's rule)."""
+    units = Locality.objects.only("pk", "level").in_bulk({a.locality_id for a in assignments})
+    groups = {}
+    memberships = set()
+    for assignment in assignments:
+        unit = units[assignment.locality_id]
+        name = group_name(assignment.role, unit)
+        if name not in groups:
+            groups[name] = staff_group(assignment.role, unit)
+        memberships.add((assignment.user_id, groups[name].pk))
+    through = User.groups.through
+    through.objects.bulk_create([through(user_id=user_id, group_id=group_id) for user_id, group_id in memberships],
+                                ignore_conflicts=True)
 
 
 def save_learner_profile(user: User, data: LearnerData) -> LearnerProfile:

@@ -5,14 +5,14 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from lms.access_views import forbidden_as_403
 from lms.tabular import ImportRejected
 from localities.models import Level
 from localities.selectors import current_successors
 
-from . import access, services
+from . import access, selectors, services
 from .exceptions import NotALearner, OutOfScope
 from .forms import CommuneConfirmForm, LearnerImportForm, SignUpForm, chosen_province
 from .middleware import SESSION_KEY
@@ -115,3 +115,36 @@ def approve_learner(request, user_id):
         return _pending_page(request, status=400)
     messages.success(request, _("Đã duyệt tài khoản %(name)s.") % {"name": learner})
     return redirect("accounts_admin:pending")
+
+
+@forbidden_as_403
+@require_http_methods(["GET", "POST"])
+def retired_appointments(request):
+    """Superuser: the appointments on units a reform retired, moved onto today's units in one POST (the
+    selected rows, or all of them)."""
+    if not access.has_full_access(request.user):
+        raise PermissionDenied
+    if request.method == "POST":
+        return _move_appointments(request)
+    return render(request, "accounts/admin/retired_appointments.html",
+                  {"rows": selectors.appointments_on_retired_units()})
+
+
+def _move_appointments(request):
+    ids = None if "all" in request.POST else [int(value) for value in request.POST.getlist("assignment")
+                                              if value.isdigit()]
+    if ids == []:
+        messages.error(request, _("Hãy chọn ít nhất một phân công."))
+        return redirect("accounts_retired_appointments")
+    result = services.move_appointments_to_current_map(ids)
+    if result.moved or result.merged or result.added:
+        messages.success(request, _(
+            "Đã chuyển %(moved)s phân công sang đơn vị hiện nay, thêm %(added)s phân công (địa bàn cũ nay thuộc "
+            "nhiều đơn vị), gộp %(merged)s phân công trùng.") % {
+            "moved": result.moved, "added": result.added, "merged": result.merged})
+    elif not result.unresolved:
+        messages.info(request, _("Không có phân công nào cần chuyển."))
+    if result.unresolved:
+        messages.warning(request, _("%(count)s phân công ở đơn vị không có đơn vị kế thừa hiện nay nên chưa "
+                                    "chuyển được.") % {"count": result.unresolved})
+    return redirect("accounts_retired_appointments")

@@ -1,10 +1,12 @@
 """Reads other apps use: where a retired unit's ground lies today, and which units of any era lie within
 a current one."""
 
+from collections import defaultdict
+
 from django.db.models import Q
 
 from .grounds import MAX_HOPS
-from .models import Locality, ground_q, path_prefixes
+from .models import Locality, Succession, ground_q, path_prefixes
 
 
 def ground_prefixes(unit: Locality) -> list[str]:
@@ -69,3 +71,20 @@ def default_successor_map() -> dict[int, int]:
         if target not in links:  # reached a current unit
             resolved[pk] = target
     return resolved
+
+
+def current_successor_ids(unit_ids) -> dict[int, list[int]]:
+    """`current_successors` for many units in four reads: unit id -> ids of the current units that took over
+    part of its ground, the default first (a current unit maps to itself; a unit retired without a
+    successor to [])."""
+    unit_ids = set(unit_ids)
+    defaults = default_successor_map()
+    links = defaultdict(list)
+    rows = Succession.objects.filter(predecessor_id__in=unit_ids).order_by(
+        "predecessor_id", "-is_default", "successor__path").values_list("predecessor_id", "successor_id")
+    for predecessor, successor in rows:
+        links[predecessor].append(defaults.get(successor, successor))
+    candidates = {pk: links.get(pk) or [defaults.get(pk, pk)] for pk in unit_ids}
+    current = set(Locality.objects.current().filter(
+        pk__in={pk for found in candidates.values() for pk in found}).values_list("pk", flat=True))
+    return {pk: list(dict.fromkeys(found for found in candidates[pk] if found in current)) for pk in unit_ids}
