@@ -94,7 +94,7 @@ def test_unenrolled_learner_loses_the_quiz(client, learner, in_ct1):
 def test_a_quiz_linked_only_from_a_local_lesson_is_for_that_district(client, learner, outsider_learner, district,
                                                                      in_ct1):
     local_quiz = quiz("Kiểm tra địa phương")
-    make_lesson(in_ct1["basics"], "dia-phuong", local_district=district, body=[
+    make_lesson(in_ct1["basics"], "dia-phuong", local_unit=district, body=[
         {"type": "quiz_link", "value": {"quiz": str(local_quiz.pk), "text": "Làm bài"}}])
     url = reverse("assessments:begin", args=[local_quiz.pk])
     services.enrol(outsider_learner, in_ct1["ct1"])

@@ -86,6 +86,8 @@ MATRIX: dict[str, Entry | tuple[Entry, ...]] = {
     "accounts_admin:import": GET("L L O O L", staff=DM),
     "accounts_admin:pending": GET("L L O O L", staff=DM),
     "accounts_admin:approve": POST("L L D O L", staff=DM, user_id="pending"),
+    # Moving appointments off retired units: superusers only.
+    "accounts_retired_appointments": (GET("L L D D L", staff=DM), POST("L L D D L", staff=DM, data={"all": "1"})),
     # assessments (admin): the question bank is shared by all staff; answers and results are scoped
     "assessments_admin:new_question": GET("L L O O L"),
     "assessments_admin:regrade": (GET("L L O O L", question_id="question"),

@@ -100,7 +100,7 @@ def _learning(home_page, people, district) -> dict:
     program = make_program(index, code="CT7")
     module = make_module(program, "mm1", quiz=quiz)
     # A local lesson of Lục Ngạn, written by its trainer: 404 for learners elsewhere, hidden from other districts.
-    lesson = make_lesson(module, "ml1", title=LESSON_TITLE, local_district=district, owner=people["trainer"])
+    lesson = make_lesson(module, "ml1", title=LESSON_TITLE, local_unit=district, owner=people["trainer"])
     enrolment = course_services.enrol(learner, program)
     done = quiz_services.start_attempt(learner, quiz)
     quiz_services.save_answers(done, [quiz_services.PostedAnswer(essay.pk, [ESSAY_TEXT])])
