@@ -5,6 +5,8 @@ records (the source of truth) and `check_summary_drift` reports any difference. 
 `reports.receivers` keep them current between rebuilds, after every change commits.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -120,8 +122,11 @@ class UnitPeriodSummary(models.Model):
 
 class RegistrationSummary(models.Model):
     """Registered learners per district-level or province-level unit × target group × half-year of
-    registration, counted in the commune each learner belongs to today.
+    registration × span of period end dates in which they count there.
 
+    A learner counts in their commune today, except that one moved by a reform counts, for periods ending
+    before it, in the commune they had then (`reports.summaries.registration_stints`): "as the units were at
+    the time" reads the rows whose span holds the period's end, "regrouped onto today's units" the open ones.
     "Registered by the end of the period" is then one SUM over the half-years up to it. Recounted when a
     learner profile is saved or deleted; the rebuild recomputes it from the profiles.
     """
@@ -129,11 +134,13 @@ class RegistrationSummary(models.Model):
     unit = models.ForeignKey("localities.Locality", on_delete=models.PROTECT, related_name="+")
     target_group = models.CharField(max_length=1, blank=True)
     period_start = models.DateField()
+    counted_from = models.DateField(default=datetime.date(1, 1, 1))
+    counted_to = models.DateField(default=datetime.date(9999, 12, 31))
     registered = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["unit", "target_group", "period_start"],
+            models.UniqueConstraint(fields=["unit", "target_group", "period_start", "counted_from", "counted_to"],
                                     name="registration_summary_one_per_key"),
         ]
 

@@ -66,11 +66,12 @@ def on_profile_saving(sender, instance, **kwargs):
 def on_profile_saved(sender, instance, **kwargs):
     """The target group is read from the profile: a change regroups the learner's rows and registrations."""
     _refresh_on_commit([instance.user_id])
-    _refresh_registrations_on_commit({instance.commune_id, getattr(instance, "_reports_old_commune_id", None)})
+    _refresh_registrations_on_commit({instance.commune_id, getattr(instance, "_reports_old_commune_id", None),
+                                      instance.commune_before_reform_id})
 
 
 def on_profile_deleted(sender, instance, **kwargs):
-    _refresh_registrations_on_commit({instance.commune_id})
+    _refresh_registrations_on_commit({instance.commune_id, instance.commune_before_reform_id})
 
 
 class _TransactionBatch:

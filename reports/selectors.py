@@ -13,7 +13,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Case, Count, F, Q, Sum, When
 from django.db.models.functions import Coalesce, Substr
 from django.http import Http404
 from django.utils import timezone
@@ -21,10 +21,11 @@ from django.utils import timezone
 from accounts import access
 from accounts.models import MANAGER_ROLES, LearnerProfile
 from courses.models import ModuleCompletion, ModulePage, ProgramPage
+from localities.grounds import resolve_path
 from localities.models import Level, Locality, path_prefixes
 
 from .models import OPEN, ExportJob, LearnerProgramSummary, PeriodSummary, RegistrationSummary, UnitPeriodSummary
-from .summaries import half_year_start
+from .summaries import FOREVER, STINT_HOPS, half_year_start
 
 INACTIVE_DAYS = 30
 
@@ -309,16 +310,8 @@ class Successors:
         and its learners dropped out of the regrouped view.)"""
         found = self._current.get(path)
         if found is None:
-            found = self._current[path] = self._resolve(path)
+            found = self._current[path] = resolve_path(path, self.moved)
         return found
-
-    def _resolve(self, path: str) -> str:
-        for _hop in range(10):  # a successor cycle in bad data must not hang the page
-            old = next((prefix for prefix in reversed(path_prefixes(path)) if prefix in self.moved), None)
-            if old is None:
-                break
-            path = self.moved[old] + path[len(old):]
-        return path
 
     def merged_into(self, path: str) -> list[str]:
         """Retired units whose ground lies today where that of `path` does (its own path may have moved too:
@@ -387,20 +380,47 @@ def _filter_common(queryset, filters: Filters):
 
 
 def _registered(filters, units) -> dict:
-    """Registered learners: counted in their commune today, if registered by the end of the period."""
+    """Registered by the end of the period: regrouped, in their commune today; as then, in the commune they
+    had at the end of the period (the one before a reform moved them, `summaries.registration_stints`)."""
+    end = filters.end or FOREVER
     if units.rollup and filters.end_aligned:
         rows = RegistrationSummary.objects.filter(unit_id__in=[unit.pk for unit in units.children])
         if filters.target_group:
             rows = rows.filter(target_group=filters.target_group)
         if filters.end:
             rows = rows.filter(period_start__lte=filters.end)
+        rows = rows.filter(counted_from__lte=end, counted_to__gte=end)
         return units.grouped(rows, "unit_id", registered=Sum("registered"))
-    profiles = LearnerProfile.objects.filter(units.path_q("commune__path"))
+    profiles = LearnerProfile.objects.all()
     if filters.target_group:
         profiles = profiles.filter(target_group=filters.target_group)
     if filters.end:
         profiles = profiles.filter(created_at__date__lte=filters.end)
-    return units.grouped(profiles.order_by(), "commune__path", registered=Count("pk"))
+    if units.today:
+        return units.grouped(profiles.filter(units.path_q("commune__path")).order_by(), "commune__path",
+                             registered=Count("pk"))
+    if not units.prefix:  # nationally every learner counts somewhere: no filter
+        under = Q()
+    else:
+        under = Q(pk__in=[])
+        for lookup in _STINT_LOOKUPS:
+            under |= units.path_q(f"{lookup}__path")
+    profiles = profiles.filter(under).annotate(then_path=then_commune_path(end))
+    return units.grouped(profiles.order_by(), "then_path", registered=Count("pk"))
+
+
+_STINT_LOOKUPS = ("commune", "commune_before_reform",
+                  *("commune_before_reform" + "__successor" * hop for hop in range(1, STINT_HOPS + 1)))
+
+
+def then_commune_path(end: datetime.date) -> Case:
+    """The path of the commune a learner counts in, as the units were on `end`: the SQL twin of
+    `summaries.registration_stints` (the commune before the reform while it existed, then each unit its
+    default links pass through while that existed, then the commune today)."""
+    whens = [When(commune_before_reform__isnull=True, then=F("commune__path"))]
+    for lookup in _STINT_LOOKUPS[1:]:
+        whens.append(When(**{f"{lookup}__valid_to__gte": end}, then=F(f"{lookup}__path")))
+    return Case(*whens, default=F("commune__path"))
 
 
 def _live_inactive(filters, units, cutoff: datetime.datetime) -> dict:

@@ -97,9 +97,28 @@ def refresh_registrations(commune_ids) -> None:
 
 @atomic_with_retry
 def _recount_registrations(commune_ids) -> None:
+    # A learner moved by a reform also counts, for earlier periods, in the units their old commune's links
+    # pass through (summaries.registration_stints): those are recounted too.
+    commune_ids = set(commune_ids) | {successor for _to, successor in retired_links(commune_ids).values()
+                                      if successor}
     parent_of = _lock_units(commune_ids)
     for level in _levels_above(commune_ids, parent_of):
         _refresh_registration_units(level)
+
+
+def retired_links(unit_ids) -> dict[int, tuple[datetime.date, int | None]]:
+    """Retired unit id -> (valid_to, default successor id) for these units and the units their default links
+    pass through (as far as summaries.registration_stints follows them); one query per hop."""
+    found, wanted = {}, set(unit_ids)
+    for _hop in range(summaries.STINT_HOPS + 1):
+        wanted -= found.keys()
+        if not wanted:
+            break
+        rows = Locality.objects.filter(pk__in=wanted, valid_to__isnull=False).values_list(
+            "pk", "valid_to", "successor_id")
+        found.update({pk: (valid_to, successor) for pk, valid_to, successor in rows})
+        wanted = {successor for _pk, _to, successor in rows if successor}
+    return found
 
 
 def _limit_rows(queryset, program_ids):
@@ -214,30 +233,38 @@ def _write_counts(model, unit_field: str, counts: dict) -> None:
         update_fields=list(summaries.PERIOD_FIELDS))
 
 
+REGISTRATION_KEY = ("unit_id", "target_group", "period_start", "counted_from", "counted_to")
+
+
 def _refresh_registration_units(units: set[int]) -> None:
-    """Recount registrations of these units: profiles in communes directly under each, plus the rows of
-    the units under it."""
-    profiles = LearnerProfile.objects.filter(commune__parent_id__in=units).values_list(
-        "commune__parent_id", "target_group", "created_at")
-    counts = defaultdict(int)
-    for unit_id, group, created_at in profiles.iterator(chunk_size=BATCH):
-        counts[(unit_id, group, summaries.half_year_start(created_at))] += 1
+    """Recount registrations of these units: learners with a stint in a commune directly under each (their
+    commune today, or one they had before a reform), plus the rows of the units under it."""
+    lookups = ["commune", "commune_before_reform",
+               *("commune_before_reform" + "__successor" * hop for hop in range(1, summaries.STINT_HOPS + 1))]
+    condition = Q()
+    for lookup in lookups:
+        condition |= Q(**{f"{lookup}__parent_id__in": units})
+    profiles = list(LearnerProfile.objects.filter(condition).values_list(
+        "commune_id", "commune_before_reform_id", "target_group", "created_at"))
+    retired = retired_links({before for _c, before, _g, _at in profiles if before})
+    communes = {commune for commune, *_rest in profiles} | set(retired)
+    parent_of = dict(Locality.objects.filter(pk__in=communes).values_list("pk", "parent_id"))
+    counts = defaultdict(int, summaries.registration_counts(profiles, parent_of, retired, units=units))
     below = RegistrationSummary.objects.filter(unit__parent_id__in=units).values_list(
-        "unit__parent_id", "target_group", "period_start", "registered")
-    for unit_id, group, start, registered in below:
-        counts[(unit_id, group, start)] += registered
-    existing = RegistrationSummary.objects.filter(unit_id__in=units).values_list(
-        "pk", "unit_id", "target_group", "period_start")
+        "unit__parent_id", *REGISTRATION_KEY[1:], "registered")
+    for unit_id, *key, registered in below:
+        counts[(unit_id, *key)] += registered
+    existing = RegistrationSummary.objects.filter(unit_id__in=units).values_list("pk", *REGISTRATION_KEY)
     RegistrationSummary.objects.filter(pk__in=[pk for pk, *key in existing if tuple(key) not in counts]).delete()
     _write_registrations(counts)
 
 
 def _write_registrations(counts: dict) -> None:
-    rows = [RegistrationSummary(unit_id=u, target_group=g, period_start=start, registered=n)
-            for (u, g, start), n in counts.items()]
-    RegistrationSummary.objects.bulk_create(rows, batch_size=BATCH, update_conflicts=True,
-                                            unique_fields=["unit", "target_group", "period_start"],
-                                            update_fields=["registered"])
+    rows = [RegistrationSummary(**dict(zip(REGISTRATION_KEY, key, strict=True)), registered=n)
+            for key, n in counts.items()]
+    RegistrationSummary.objects.bulk_create(
+        rows, batch_size=BATCH, update_conflicts=True,
+        unique_fields=[name.removesuffix("_id") for name in REGISTRATION_KEY], update_fields=["registered"])
 
 
 @dataclass
@@ -247,7 +274,7 @@ class Drift:
     learner_rows: list = field(default_factory=list)  # (user_id, program_id) keys
     period_rows: list = field(default_factory=list)  # (commune_id, program_id, group, start) keys
     unit_rows: list = field(default_factory=list)  # (unit_id, program_id, group, start) keys
-    registration_rows: list = field(default_factory=list)  # (unit_id, group, start) keys
+    registration_rows: list = field(default_factory=list)  # REGISTRATION_KEY keys
 
     @property
     def found(self) -> bool:
@@ -284,13 +311,16 @@ def _compute_drift() -> tuple[_Expected, Drift]:
     parent_of = dict(Locality.objects.values_list("pk", "parent_id"))
     facts = summaries.learner_facts()
     counts = summaries.period_counts(facts.values())
+    retired = {pk: (valid_to, successor) for pk, valid_to, successor in Locality.objects.filter(
+        valid_to__isnull=False).values_list("pk", "valid_to", "successor_id")}
+    profiles = LearnerProfile.objects.values_list("commune_id", "commune_before_reform_id", "target_group",
+                                                  "created_at")
     expected = _Expected(facts, counts, summaries.unit_counts(counts, parent_of), summaries.registration_counts(
-        LearnerProfile.objects.values_list("commune_id", "target_group", "created_at").iterator(chunk_size=BATCH),
-        parent_of))
+        profiles.iterator(chunk_size=BATCH), parent_of, retired))
     stored_learners = {(row[0], row[1]): tuple(row[2:]) for row in LearnerProgramSummary.objects.values_list(
         "user_id", "program_id", *summaries.LEARNER_FIELDS).iterator(chunk_size=BATCH)}
-    stored_registrations = {tuple(row[:3]): row[3] for row in RegistrationSummary.objects.values_list(
-        "unit_id", "target_group", "period_start", "registered")}
+    stored_registrations = {tuple(row[:-1]): row[-1] for row in RegistrationSummary.objects.values_list(
+        *REGISTRATION_KEY, "registered")}
     drift = Drift(
         learner_rows=_differences({k: f.values() for k, f in facts.items()}, stored_learners),
         period_rows=_differences({k: v.values() for k, v in counts.items()},
@@ -329,7 +359,7 @@ def rebuild_summaries() -> Drift:
                          [key for key in keys if key not in computed])
         registrations = expected.registrations
         _write_registrations({key: registrations[key] for key in drift.registration_rows if key in registrations})
-        _delete_keys(RegistrationSummary, ("unit_id", "target_group", "period_start"),
+        _delete_keys(RegistrationSummary, REGISTRATION_KEY,
                      [key for key in drift.registration_rows if key not in registrations])
     if drift.found:
         logger.warning("report summaries rebuilt, drift repaired: %s", drift.summary())

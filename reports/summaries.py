@@ -247,12 +247,48 @@ def ancestors(locality_id: int, parent_of: dict[int, int | None]) -> list[int]:
     return found
 
 
-def registration_counts(profiles, parent_of: dict[int, int | None]) -> dict[tuple, int]:
-    """Registered learners per (unit_id, target_group, half-year of registration) for every unit above
-    each learner's commune today. `profiles` yields (commune_id, target_group, created_at)."""
+# Where a registered learner counts "as the units were": for periods ending in [counted_from, counted_to].
+BEFORE_ALL, FOREVER = datetime.date(1, 1, 1), datetime.date(9999, 12, 31)
+# Units a learner moved by a reform passes through after the commune they had (2023 -> 2024 -> 2025 lists);
+# reports.selectors.then_commune_path follows as many in SQL.
+STINT_HOPS = 2
+
+
+def registration_stints(commune_id: int, before_id: int | None,
+                        retired: dict[int, tuple[datetime.date, int | None]]) -> list[tuple[int, datetime.date,
+                                                                                              datetime.date]]:
+    """The commune a learner counts in, as the units were at the end of a period, per span of end dates.
+
+    A learner moved by a reform (`migrate_to_current_map` keeps the commune they had in
+    `commune_before_reform`) counts in that commune for periods ending while it existed, then in each unit its
+    default successor links pass through while that existed, then in their commune today. Anyone else counts
+    in their commune today whatever the period. `retired`: unit id -> (valid_to, successor id) of retired units.
+    """
+    if before_id is None:
+        return [(commune_id, BEFORE_ALL, FOREVER)]
+    stints, start, unit = [], BEFORE_ALL, before_id
+    for _hop in range(STINT_HOPS + 1):
+        if unit is None or unit == commune_id or unit not in retired:
+            break
+        valid_to, successor = retired[unit]
+        stints.append((unit, start, valid_to))
+        start, unit = valid_to + datetime.timedelta(days=1), successor
+    stints.append((commune_id, start, FOREVER))
+    return stints
+
+
+def registration_counts(profiles, parent_of: dict[int, int | None],
+                        retired: dict[int, tuple[datetime.date, int | None]], units=None) -> dict[tuple, int]:
+    """Registered learners per (unit_id, target_group, half-year of registration, counted_from, counted_to) for
+    every unit above the commune of each of the learner's stints (`registration_stints`); only `units` if
+    given (their direct children's learners). `profiles` yields (commune_id, commune_before_reform_id,
+    target_group, created_at)."""
     counts = defaultdict(int)
-    for commune_id, group, created_at in profiles:
+    for commune_id, before_id, group, created_at in profiles:
         start = half_year_start(created_at)
-        for unit_id in ancestors(commune_id, parent_of):
-            counts[(unit_id, group, start)] += 1
+        for stint_commune, counted_from, counted_to in registration_stints(commune_id, before_id, retired):
+            above = ancestors(stint_commune, parent_of)
+            for unit_id in (above[:1] if units is not None else above):
+                if units is None or unit_id in units:
+                    counts[(unit_id, group, start, counted_from, counted_to)] += 1
     return dict(counts)
