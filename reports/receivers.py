@@ -74,6 +74,16 @@ def on_profile_deleted(sender, instance, **kwargs):
     _refresh_registrations_on_commit({instance.commune_id, instance.commune_before_reform_id})
 
 
+REBUILD_TASK = "reports.rebuild_summaries"
+
+
+def on_map_changed(sender, **kwargs):
+    """A new map regroups records onto other units today (`TodayPath`, the regrouped rows) and moves the
+    stints of learners moved by a reform: the summaries are rebuilt once the load commits (only the rows
+    that differ are written), through the outbox so that a load with a broker does not wait for it."""
+    _batch(_MapRebuild).add()
+
+
 class _TransactionBatch:
     """What one transaction asks for, gathered to be done once. The batch is open while its marker is
     still waiting among the connection's on-commit callbacks: a commit runs them (the batch is then
@@ -139,6 +149,20 @@ class _RegistrationRecount(_TransactionBatch):
             refresh_registrations(self.communes)
         except Exception:  # noqa: BLE001 - see the module docstring
             logger.exception("registration summary refresh failed for communes %s", sorted(self.communes)[:10])
+
+
+class _MapRebuild(_TransactionBatch):
+    """One rebuild per transaction, however many lists and reform files it loads."""
+
+    def __init__(self):
+        super().__init__()
+        self.queued = False
+
+    def add(self) -> None:
+        if not self.queued:
+            self.queued = True
+            outbox.enqueue(REBUILD_TASK)
+            self.open_on_commit()
 
 
 _batches = threading.local()

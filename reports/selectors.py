@@ -10,7 +10,6 @@ the stored part of "inactive" and the trend; the query count is fixed whatever t
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, F, Q, Sum, When
@@ -23,8 +22,18 @@ from accounts.models import MANAGER_ROLES, LearnerProfile
 from courses.models import ModuleCompletion, ModulePage, ProgramPage
 from localities.grounds import resolve_path
 from localities.models import Level, Locality, path_prefixes
+from localities.selectors import ground_filter
 
-from .models import OPEN, ExportJob, LearnerProgramSummary, PeriodSummary, RegistrationSummary, UnitPeriodSummary
+from .models import (
+    OPEN,
+    ExportJob,
+    LearnerProgramSummary,
+    PeriodSummary,
+    RegistrationSummary,
+    TodayPath,
+    TodayPeriodSummary,
+    UnitPeriodSummary,
+)
 from .summaries import FOREVER, STINT_HOPS, half_year_start
 
 INACTIVE_DAYS = 30
@@ -144,7 +153,7 @@ def locality_report(user, parent: Locality | None, filters: Filters) -> Report:
     units = _Units(parent, filters)
     rows = {units.child_key(unit): Row(unit) for unit in units.children}
     if parent is not None and parent.level == Level.COMMUNE:
-        rows = {parent.path: Row(parent, drillable=False)}
+        rows = {units.prefix: Row(parent, drillable=False)}
     trend = _fill(rows, units, user, parent, filters)
     totals = Figures()
     for row in rows.values():
@@ -178,74 +187,107 @@ def _put(rows, key, values: dict) -> None:
 
 
 class _Units:
-    """The child units of a report and how a commune's path maps onto them (as then, or as today)."""
+    """The child units of a report and how a commune's path maps onto them (as then, or as today).
+
+    As then, a current unit that took over the ground of units of its own level (the new Bắc Ninh: old Bắc
+    Giang and old Bắc Ninh) lists their children too, for the periods they existed in: a 2023 report of the
+    new province shows the districts of 2023. Regrouped, every unit is keyed by its path today (`TodayPath`,
+    else its own): a commune's records count in the current units whose path today is a prefix of the
+    commune's path today.
+    """
 
     def __init__(self, parent: Locality | None, filters: Filters):
         self.parent, self.filters = parent, filters
-        self.prefix = parent.path if parent else ""
-        children = Locality.objects.filter(parent=parent) if parent else Locality.objects.provinces()
-        if parent is not None and parent.level == Level.COMMUNE:
-            children = Locality.objects.none()
-        if filters.structure == Structure.TODAY:
-            children = children.filter(valid_to__isnull=True)
-        elif filters.start:
-            children = children.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=filters.start))
-        if filters.structure == Structure.AT_THE_TIME and filters.end:
-            children = children.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=filters.end))
         self.today = filters.structure == Structure.TODAY
-        self.successors = Successors.load() if self.today else Successors({})
-        if self.today and parent is not None and parent.level != Level.COMMUNE:
-            # Current units of a merged unit now sit under its successor (Yên Dũng's communes in the city).
-            children = children | Locality.objects.filter(
-                parent__path__in=self._moved_in, valid_to__isnull=True).exclude(parent=parent)
-        self.children = list(children.order_by("code"))
-        self.length = len(self.child_key(self.children[0])) if self.children else len(self.prefix)
-        # The unit rollup answers when every child unit is a province or a district (as then): its rows
-        # are keyed by the child units themselves.
-        self.rollup = not self.today and bool(self.children) and all(
+        self.prefix = _today_path(parent) if parent and self.today else (parent.path if parent else "")
+        self.prefixes = [self.prefix] if parent else []
+        self.children, self._keys = self._children()
+        lengths = {len(key) for key in self._keys.values()} or {len(self.prefix)}
+        # Children whose paths have one length (and one parent) are grouped in SQL by that prefix of the
+        # commune path; otherwise per commune, matched on its path's prefixes in Python.
+        self.length = lengths.pop() if len(lengths) == 1 and len(self.prefixes) <= 1 else None
+        self._key_set = set(self._keys.values())
+        # The rollups answer when every child is a province or a district (as then: UnitPeriodSummary), or
+        # for every regrouped view with children (TodayPeriodSummary): their rows are keyed by the children.
+        self.rollup = bool(self.children) and (self.today or all(
+            unit.level != Level.COMMUNE for unit in self.children))
+        self.units_above_communes = bool(self.children) and all(
             unit.level != Level.COMMUNE for unit in self.children)
+
+    def _children(self) -> tuple[list[Locality], dict[int, str]]:
+        parent, filters = self.parent, self.filters
+        if parent is not None and parent.level == Level.COMMUNE:
+            return [], {}
+        if self.today:
+            return self._children_today()
+        if parent is None:
+            children = Locality.objects.provinces()
+        else:
+            parents = [parent, *_same_level_predecessors(parent)]
+            self.prefixes = [unit.path for unit in parents]
+            children = Locality.objects.filter(parent__in=parents)
+        if filters.start:
+            children = children.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=filters.start))
+        if filters.end:
+            children = children.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=filters.end))
+        children = list(children.order_by("code", "path"))
+        return children, {unit.pk: unit.path for unit in children}
+
+    def _children_today(self) -> tuple[list[Locality], dict[int, str]]:
+        """Current units one level below the parent in today's structure: its current children and the
+        current units of a merged unit that now sit under it (Yên Dũng's communes in the city)."""
+        current = Locality.objects.current().annotate(key=Coalesce("today_path__path", "path"))
+        if self.parent is None:
+            children = list(current.provinces().order_by("code", "path"))
+        else:
+            moved_in = current.filter(today_path__path__startswith=self.prefix).exclude(parent=self.parent)
+            depth = self.prefix.count(".") + 1
+            children = [unit for unit in (current.filter(parent=self.parent) | moved_in).order_by("code", "path")
+                        if unit.key.count(".") == depth]
+        return children, {unit.pk: unit.key for unit in children}
 
     def summary_rows(self):
         """The period rows to sum for this report, with the lookup that names their unit."""
         if self.rollup:
-            return UnitPeriodSummary.objects.filter(unit_id__in=[unit.pk for unit in self.children]), "unit_id"
+            model = TodayPeriodSummary if self.today else UnitPeriodSummary
+            return model.objects.filter(unit_id__in=[unit.pk for unit in self.children]), "unit_id"
         return PeriodSummary.objects.filter(self.path_q("commune__path")), "commune__path"
 
-    @cached_property
-    def _child_paths(self) -> dict[int, str]:
-        return {unit.pk: unit.path for unit in self.children}
-
     def child_key(self, unit: Locality) -> str:
-        return self.successors.current(unit.path) if self.today else unit.path
+        return self._keys[unit.pk]
 
-    @cached_property
-    def _moved_in(self) -> list[str]:
-        """Paths of the retired units outside the parent whose ground now lies inside it, widest first."""
-        return sorted((old for old in self.successors.moved
-                       if not old.startswith(self.prefix) and self.successors.current(old).startswith(self.prefix)),
-                      key=len)
+    def key(self, path: str) -> str | None:
+        """The child unit (its key) a commune's path (today's, in a regrouped view) counts in, None if none."""
+        if not path:
+            return None
+        if self.length is not None:
+            return path[:self.length] if path.startswith(self.prefix) else None
+        return next((prefix for prefix in path_prefixes(path) if prefix in self._key_set), None)
 
-    def _moved_in_q(self) -> Q:
-        """Units under a moved-in path; a path under one already listed adds nothing (a merged province
-        brings hundreds of retired districts and communes, all under its own path)."""
-        condition, listed = Q(pk__in=[]), set()
-        for old in self._moved_in:
-            if not any(prefix in listed for prefix in path_prefixes(old)[:-1]):
-                listed.add(old)
-                condition |= Q(path__startswith=old)
+    def path_expr(self, lookup: str):
+        """The path a row's unit counts by: its own as then, its path today regrouped."""
+        if not self.today:
+            return F(lookup)
+        return Coalesce(F(f"{lookup.removesuffix('__path')}__today_path__path"), F(lookup))
+
+    def under_q(self, lookup: str) -> Q:
+        """`lookup` (a path) under the parent or, as then, under one of its same-level predecessors."""
+        condition = Q(pk__in=[])
+        for prefix in self.prefixes:
+            condition |= Q(**{f"{lookup}__startswith": prefix})
         return condition
 
-    def key(self, commune_path: str) -> str | None:
-        path = self.successors.current(commune_path) if self.today else commune_path
-        return path[:self.length] if path and path.startswith(self.prefix) else None
-
     def path_q(self, lookup: str) -> Q:
-        """Rows whose commune lies under the parent, or (regrouped) was merged into a unit under it."""
-        if not self.prefix and not self.today:
+        """Rows whose commune lies under the parent (as then), or lies there today (regrouped)."""
+        if not self.prefix:
             return Q()  # everything: no filter at all
         # An id list from the small unit table lets PostgreSQL use the commune indexes of the big
         # tables (a LIKE on a joined path cannot use the path index under a non-C collation).
-        units = Locality.objects.filter(Q(path__startswith=self.prefix) | self._moved_in_q())
+        if self.today:
+            units = Locality.objects.filter(Q(today_path__isnull=True, path__startswith=self.prefix)
+                                            | Q(today_path__path__startswith=self.prefix))
+        else:
+            units = Locality.objects.filter(self.under_q("path"))
         return Q(**{f"{lookup.removesuffix('__path')}_id__in": units.values("pk")})
 
     def grouped(self, queryset, lookup: str, *, by: tuple[str, ...] = (), **sums) -> dict:
@@ -253,11 +295,12 @@ class _Units:
         by their unit id; commune rows in SQL by path prefix (as then), or per commune folded in Python."""
         if lookup == "unit_id":
             rows = queryset.values(lookup, *by).annotate(**sums).order_by()
-            return self._fold(rows, lookup, by, lambda pk: self._child_paths.get(pk))
-        if not self.today:
-            rows = queryset.annotate(unit=Substr(lookup, 1, self.length)).values("unit", *by).annotate(**sums)
-            return self._fold(rows.order_by(), "unit", by, lambda path: path)
-        return self._fold(queryset.annotate(unit=F(lookup)).values("unit", *by).annotate(**sums).order_by(), "unit",
+            return self._fold(rows, lookup, by, self._keys.get)
+        path = self.path_expr(lookup) if lookup.endswith("__path") else F(lookup)
+        if self.length is not None:
+            rows = queryset.annotate(unit=Substr(path, 1, self.length)).values("unit", *by).annotate(**sums)
+            return self._fold(rows.order_by(), "unit", by, self.key)
+        return self._fold(queryset.annotate(unit=path).values("unit", *by).annotate(**sums).order_by(), "unit",
                           by, self.key)
 
     @staticmethod
@@ -282,6 +325,19 @@ class _Units:
             if key is not None:
                 result[key] = result.get(key, 0) + count
         return result
+
+
+def _today_path(unit: Locality) -> str:
+    """The unit's path in today's structure (its own unless a merged ancestor moved it)."""
+    return TodayPath.objects.filter(locality=unit).values_list("path", flat=True).first() or unit.path
+
+
+def _same_level_predecessors(parent: Locality) -> list[Locality]:
+    """Retired units of the parent's level whose ground lies in it today (no query on a map without reforms)."""
+    prefixes = parent.ground_prefixes()
+    if not parent.is_current or prefixes == [parent.path]:
+        return []
+    return list(Locality.objects.filter(path__in=prefixes, level=parent.level).exclude(pk=parent.pk))
 
 
 class Successors:
@@ -382,8 +438,11 @@ def _filter_common(queryset, filters: Filters):
 def _registered(filters, units) -> dict:
     """Registered by the end of the period: regrouped, in their commune today; as then, in the commune they
     had at the end of the period (the one before a reform moved them, `summaries.registration_stints`)."""
-    end = filters.end or FOREVER
-    if units.rollup and filters.end_aligned:
+    end = FOREVER if units.today else filters.end or FOREVER  # regrouped: in their commune today
+    # The rollup is keyed by the units each commune really sits in: regrouped, it answers nationally (a
+    # current province holds its current communes), below that a commune of a merged district may sit
+    # elsewhere today.
+    if units.units_above_communes and filters.end_aligned and not (units.today and units.parent):
         rows = RegistrationSummary.objects.filter(unit_id__in=[unit.pk for unit in units.children])
         if filters.target_group:
             rows = rows.filter(target_group=filters.target_group)
@@ -434,7 +493,7 @@ def _live_inactive(filters, units, cutoff: datetime.datetime) -> dict:
     # Under a unit, as then, the path is read on the join the grouping needs anyway: PostgreSQL then walks
     # the unit's communes by the path index and each commune's open rows by learner_summary_open_unit_idx.
     as_then_under_unit = units.prefix and not units.today
-    under = Q(commune__path__startswith=units.prefix) if as_then_under_unit else units.path_q("commune__path")
+    under = units.under_q("commune__path") if as_then_under_unit else units.path_q("commune__path")
     recent = _filter_common(LearnerProgramSummary.objects.filter(under, OPEN), filters)
     recent = recent.annotate(last_seen=Coalesce("last_activity_at", "enrolled_at")).filter(
         last_seen__gte=since, last_seen__lt=cutoff)
@@ -454,7 +513,7 @@ def _module_completions(parent, filters, units):
     completions = ModuleCompletion.objects.filter(module_id=filters.module_id, user_id__in=summaries.values("user_id"))
     completions = completions.filter(_in_period("completed_at", filters))
     counted = dict(completions.values_list("user_id").annotate(n=Count("pk")).order_by())
-    paths = summaries.values_list("user_id", "commune__path")
+    paths = summaries.annotate(unit_path=units.path_expr("commune__path")).values_list("user_id", "unit_path")
     return [(path, counted[user_id]) for user_id, path in paths if user_id in counted]
 
 
@@ -495,10 +554,11 @@ def commune_learners(commune: Locality, filters: Filters, limit: int = 1000):
 
 
 def learner_rows_for_export(user, parent: Locality | None, filters: Filters):
-    """Every learner row under `parent` in the manager's scope, for the (large) learner export."""
+    """Every learner row on the ground of `parent` (its units of every era: the new Bắc Ninh's export holds
+    the records of old Bắc Giang and old Bắc Ninh) in the manager's scope, for the (large) learner export."""
     rows = LearnerProgramSummary.objects.all()
     if parent is not None:
-        rows = rows.filter(commune__path__startswith=parent.path)
+        rows = rows.filter(ground_filter(parent, "commune__path"))
     rows = access.filter_in_scope(rows, user, "commune__path", MANAGER_ROLES)
     rows = _filter_common(rows, filters)
     return rows.order_by("commune__path", "user__full_name", "user_id", "program_id").values_list(

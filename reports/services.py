@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import LearnerProfile
 from lms.db import advisory_lock, atomic_with_retry
-from localities.models import Locality
+from localities.grounds import minimal_prefixes
+from localities.models import Level, Locality, path_prefixes
 
 from . import summaries
 from .models import (
@@ -22,6 +24,8 @@ from .models import (
     PendingRecount,
     PeriodSummary,
     RegistrationSummary,
+    TodayPath,
+    TodayPeriodSummary,
     UnitPeriodSummary,
 )
 
@@ -78,7 +82,8 @@ def _recount_learners(user_ids, program_ids) -> None:
     old = list(stored.values_list("user_id", "program_id", "commune_id", "completion_commune_id"))
     pairs = {(c, p) for _u, p, *communes in old for c in communes if c}
     pairs |= {(c, f.program_id) for f in facts.values() for c in (f.commune_id, f.completion_commune_id) if c}
-    parent_of = _lock_units({c for c, _p in pairs})
+    today = _today_units({c for c, _p in pairs})
+    parent_of = _lock_units({c for c, _p in pairs}, today)
     _write_learner_rows(list(facts.values()))
     gone = [(u, p) for u, p, *_rest in old if (u, p) not in facts]
     _delete_learner_rows(gone)
@@ -86,6 +91,7 @@ def _recount_learners(user_ids, program_ids) -> None:
     unit_pairs = {(unit, p) for c, p in pairs for unit in summaries.ancestors(c, parent_of)}
     for level in _levels_above({c for c, _p in pairs}, parent_of):
         _refresh_units({(unit, p) for unit, p in unit_pairs if unit in level})
+    _refresh_today(today, {p for _c, p in pairs})
 
 
 def refresh_registrations(commune_ids) -> None:
@@ -137,7 +143,47 @@ def _lock_learners(user_ids) -> None:
     advisory_lock(LEARNER_LOCK, user_ids)
 
 
-def _lock_units(commune_ids) -> dict[int, int | None]:
+def _today_q(prefixes, lookup: str) -> Q:
+    """Units whose path today (TodayPath, else their own) passes `lookup` ("in", "startswith") for any of
+    `prefixes`; each alternative is an indexed read."""
+    condition = Q(pk__in=[])
+    if lookup == "in":
+        return Q(today_path__isnull=True, path__in=list(prefixes)) | Q(today_path__path__in=list(prefixes))
+    for prefix in prefixes:
+        condition |= Q(today_path__isnull=True, path__startswith=prefix) | Q(today_path__path__startswith=prefix)
+    return condition
+
+
+def _today_units(commune_ids) -> dict[int, tuple[str, str]]:
+    """The current units whose regrouped rows these communes count in: id -> (path today, level)."""
+    keys = Locality.objects.filter(pk__in=commune_ids).annotate(key=Coalesce("today_path__path", "path"))
+    prefixes = {prefix for key in keys.values_list("key", flat=True) for prefix in path_prefixes(key)}
+    if not prefixes:
+        return {}
+    units = Locality.objects.current().filter(_today_q(prefixes, "in")).annotate(
+        key=Coalesce("today_path__path", "path")).values_list("pk", "key", "level")
+    return {pk: (key, level) for pk, key, level in units}
+
+
+def _refresh_today(units: dict[int, tuple[str, str]], program_ids) -> None:
+    """Recount the regrouped rows of these current units (in these programs) from the commune rows of every
+    commune whose path today lies under theirs."""
+    if not units or not program_ids:
+        return
+    by_key = {key: pk for pk, (key, _level) in units.items()}
+    communes = dict(Locality.objects.communes().filter(_today_q(minimal_prefixes(by_key), "startswith")).annotate(
+        key=Coalesce("today_path__path", "path")).values_list("pk", "key"))
+    rows = PeriodSummary.objects.filter(commune_id__in=list(communes), program_id__in=program_ids).values_list(
+        "commune_id", "program_id", "target_group", "period_start", *summaries.PERIOD_FIELDS)
+    counts = defaultdict(summaries.PeriodCounts)
+    for commune_id, program_id, group, start, *values in rows.iterator(chunk_size=BATCH):
+        for prefix in path_prefixes(communes[commune_id]):
+            if prefix in by_key:
+                counts[(by_key[prefix], program_id, group, start)].add(summaries.PeriodCounts(*values))
+    _replace_rows(TodayPeriodSummary, "unit_id", {(u, p) for u in units for p in program_ids}, counts)
+
+
+def _lock_units(commune_ids, today=None) -> dict[int, int | None]:
     """Serialise refreshes touching the same units, so each recount (commune rows, then each rollup level)
     reads the others' committed rows. Returns the parent of each commune and of each unit above it.
 
@@ -149,7 +195,12 @@ def _lock_units(commune_ids) -> dict[int, int | None]:
     districts = {pk for pk in parent_of.values() if pk}
     parent_of.update(Locality.objects.filter(pk__in=districts).values_list("pk", "parent_id"))
     provinces = {parent_of[pk] for pk in districts if parent_of.get(pk)}
-    for units in (set(commune_ids) | districts, provinces - districts):
+    # Today's units whose regrouped rows the refresh recounts: communes and districts with the first,
+    # provinces with the second statement.
+    today = today or {}
+    today_provinces = {pk for pk, (_key, level) in today.items() if level == Level.PROVINCE}
+    first = set(commune_ids) | districts | (set(today) - today_provinces)
+    for units in (first, (provinces | today_provinces) - first):
         advisory_lock(UNIT_LOCK, units)
     return parent_of
 
@@ -275,6 +326,8 @@ class Drift:
     period_rows: list = field(default_factory=list)  # (commune_id, program_id, group, start) keys
     unit_rows: list = field(default_factory=list)  # (unit_id, program_id, group, start) keys
     registration_rows: list = field(default_factory=list)  # REGISTRATION_KEY keys
+    today_paths: list = field(default_factory=list)  # locality ids
+    today_rows: list = field(default_factory=list)  # (unit_id, program_id, group, start) keys
 
     @property
     def found(self) -> bool:
@@ -282,13 +335,15 @@ class Drift:
 
     @property
     def count(self) -> int:
-        return len(self.learner_rows) + len(self.period_rows) + len(self.unit_rows) + len(self.registration_rows)
+        return (len(self.learner_rows) + len(self.period_rows) + len(self.unit_rows) + len(self.registration_rows)
+                + len(self.today_paths) + len(self.today_rows))
 
     def summary(self) -> str:
         return (f"{len(self.learner_rows)} learner rows, {len(self.period_rows)} period rows, "
-                f"{len(self.unit_rows)} unit rows, {len(self.registration_rows)} registration rows differ; "
+                f"{len(self.unit_rows)} unit rows, {len(self.registration_rows)} registration rows, "
+                f"{len(self.today_paths)} paths today, {len(self.today_rows)} regrouped rows differ; "
                 f"first: {self.learner_rows[:5]} {self.period_rows[:5]} {self.unit_rows[:5]} "
-                f"{self.registration_rows[:5]}")
+                f"{self.registration_rows[:5]} {self.today_paths[:5]} {self.today_rows[:5]}")
 
 
 @dataclass
@@ -299,6 +354,8 @@ class _Expected:
     periods: dict
     units: dict
     registrations: dict
+    today_paths: dict
+    today: dict
 
 
 def _stored_counts(model, unit_field: str) -> dict:
@@ -308,15 +365,19 @@ def _stored_counts(model, unit_field: str) -> dict:
 
 
 def _compute_drift() -> tuple[_Expected, Drift]:
-    parent_of = dict(Locality.objects.values_list("pk", "parent_id"))
+    units = list(Locality.objects.values_list("pk", "path", "parent_id", "valid_to", "successor_id",
+                                              "successor__path").iterator(chunk_size=BATCH))
+    parent_of = {pk: parent for pk, _path, parent, *_rest in units}
     facts = summaries.learner_facts()
     counts = summaries.period_counts(facts.values())
-    retired = {pk: (valid_to, successor) for pk, valid_to, successor in Locality.objects.filter(
-        valid_to__isnull=False).values_list("pk", "valid_to", "successor_id")}
+    retired = {pk: (valid_to, successor) for pk, _path, _parent, valid_to, successor, _spath in units if valid_to}
     profiles = LearnerProfile.objects.values_list("commune_id", "commune_before_reform_id", "target_group",
                                                   "created_at")
+    paths_today = summaries.today_paths((pk, path, valid_to, spath) for pk, path, _p, valid_to, _s, spath in units)
+    keys = summaries.today_keys(((pk, path) for pk, path, _p, valid_to, *_rest in units if not valid_to), paths_today)
+    today = summaries.today_counts(counts, {pk: paths_today.get(pk, path) for pk, path, *_rest in units}, keys)
     expected = _Expected(facts, counts, summaries.unit_counts(counts, parent_of), summaries.registration_counts(
-        profiles.iterator(chunk_size=BATCH), parent_of, retired))
+        profiles.iterator(chunk_size=BATCH), parent_of, retired), paths_today, today)
     stored_learners = {(row[0], row[1]): tuple(row[2:]) for row in LearnerProgramSummary.objects.values_list(
         "user_id", "program_id", *summaries.LEARNER_FIELDS).iterator(chunk_size=BATCH)}
     stored_registrations = {tuple(row[:-1]): row[-1] for row in RegistrationSummary.objects.values_list(
@@ -327,7 +388,10 @@ def _compute_drift() -> tuple[_Expected, Drift]:
                                  _stored_counts(PeriodSummary, "commune_id")),
         unit_rows=_differences({k: v.values() for k, v in expected.units.items()},
                                _stored_counts(UnitPeriodSummary, "unit_id")),
-        registration_rows=_differences(expected.registrations, stored_registrations))
+        registration_rows=_differences(expected.registrations, stored_registrations),
+        today_paths=_differences(paths_today, dict(TodayPath.objects.values_list("locality_id", "path"))),
+        today_rows=_differences({k: v.values() for k, v in today.items()},
+                                _stored_counts(TodayPeriodSummary, "unit_id")))
     return expected, drift
 
 
@@ -351,9 +415,11 @@ def rebuild_summaries() -> Drift:
         facts = expected.learners
         _write_learner_rows([facts[key] for key in drift.learner_rows if key in facts])
         _delete_learner_rows([key for key in drift.learner_rows if key not in facts])
+        _write_today_paths(expected.today_paths, drift.today_paths)
         for model, unit_field, computed, keys in (
                 (PeriodSummary, "commune_id", expected.periods, drift.period_rows),
-                (UnitPeriodSummary, "unit_id", expected.units, drift.unit_rows)):
+                (UnitPeriodSummary, "unit_id", expected.units, drift.unit_rows),
+                (TodayPeriodSummary, "unit_id", expected.today, drift.today_rows)):
             _write_counts(model, unit_field, {key: computed[key] for key in keys if key in computed})
             _delete_keys(model, (unit_field, "program_id", "target_group", "period_start"),
                          [key for key in keys if key not in computed])
@@ -364,6 +430,13 @@ def rebuild_summaries() -> Drift:
     if drift.found:
         logger.warning("report summaries rebuilt, drift repaired: %s", drift.summary())
     return drift
+
+
+def _write_today_paths(expected: dict[int, str], differing: list[int]) -> None:
+    TodayPath.objects.filter(locality_id__in=[pk for pk in differing if pk not in expected]).delete()
+    TodayPath.objects.bulk_create(
+        [TodayPath(locality_id=pk, path=expected[pk]) for pk in differing if pk in expected], batch_size=BATCH,
+        update_conflicts=True, unique_fields=["locality"], update_fields=["path"])
 
 
 def _delete_keys(model, fields: tuple[str, ...], keys) -> None:

@@ -24,6 +24,8 @@ from courses.models import (
     ProgramPage,
     ProgressStatus,
 )
+from localities.grounds import resolve_path
+from localities.models import path_prefixes
 
 # Fields of LearnerProgramSummary that the computation fills (and the drift check compares).
 LEARNER_FIELDS = ("commune_id", "completion_commune_id", "target_group", "enrolled_at", "unenrolled_at",
@@ -292,3 +294,36 @@ def registration_counts(profiles, parent_of: dict[int, int | None],
                 if units is None or unit_id in units:
                     counts[(unit_id, group, start, counted_from, counted_to)] += 1
     return dict(counts)
+
+
+# Today's structure -------------------------------------------------------------------------
+
+def today_paths(units) -> dict[int, str]:
+    """Unit id -> its path in today's structure, for every unit whose path today differs from its own.
+    `units` yields (pk, path, valid_to, successor path) of every unit."""
+    units = list(units)
+    moved = {path: successor for _pk, path, valid_to, successor in units if valid_to and successor}
+    found = {}
+    for pk, path, _valid_to, _successor in units:
+        today = resolve_path(path, moved)
+        if today != path:
+            found[pk] = today
+    return found
+
+
+def today_keys(current_units, paths_today: dict[int, str]) -> dict[str, int]:
+    """Path today -> id of the current unit that has it. `current_units` yields (pk, path)."""
+    return {paths_today.get(pk, path): pk for pk, path in current_units}
+
+
+def today_counts(counts: dict, commune_paths: dict[int, str], keys: dict[str, int]) -> dict[tuple, PeriodCounts]:
+    """The commune rows regrouped onto today's units: each counts in every current unit whose path today is a
+    prefix of the commune's path today. `commune_paths`: commune id -> its path today."""
+    result = defaultdict(PeriodCounts)
+    for (commune_id, program_id, group, start), value in counts.items():
+        path = commune_paths.get(commune_id)
+        for prefix in path_prefixes(path) if path else ():
+            unit_id = keys.get(prefix)
+            if unit_id is not None:
+                result[(unit_id, program_id, group, start)].add(value)
+    return dict(result)

@@ -13,11 +13,15 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from accounts.models import LearnerProfile, TargetGroup
+from accounts.models import LearnerProfile, Role, TargetGroup
 from courses import services
 from localities.models import Level, Locality
+from reports import selectors
 from reports import services as report_services
+from reports.forms import ReportFilterForm
+from reports.selectors import Filters, Structure
 
+from ..conftest import make_staff
 from . import test_stats_fixtures as fx
 from .test_stats_fixtures import finish, learner_in
 
@@ -122,7 +126,102 @@ def test_a_2023_report_is_unchanged_by_the_2025_map(client, history_2023, provin
 
 
 @pytest.mark.django_db
-def test_summaries_hold_across_the_reform(history_2023):
+def test_summaries_hold_across_the_reform(run, course, history_2023):
     load_new_map_and_move_learners()
+    drift = report_services.check_summary_drift()
+    assert drift.today_paths and drift.today_rows  # a new map regroups: the check asks for the rebuild
     report_services.rebuild_summaries()
     assert not report_services.check_summary_drift().found  # a rebuild is stable: the same numbers again
+    # Learning goes on: an old enrolment (Tây Yên Tử, 2023) and a new one in today's Vân Sơn.
+    idle = LearnerProfile.objects.get(user__phone="0912000002").user
+    run(services.complete_lesson, idle, course["lessons"][1])
+    newcomer = learner_in(commune("07621"), 7)
+    run(services.enrol, newcomer, course["program"])
+    assert not report_services.check_summary_drift().found  # the regrouped rows followed, incrementally
+    today = selectors.locality_report(None, new_bac_ninh(), Filters(structure=Structure.TODAY))
+    figures = {row.locality.code: row.figures for row in today.rows}
+    assert (figures["07621"].enrolled, figures["07621"].registered) == (2, 4)
+    assert (figures["07616"].enrolled, figures["07616"].started) == (1, 1)
+    national = selectors.locality_report(None, None, Filters(structure=Structure.TODAY))
+    assert (national.totals.enrolled, national.totals.registered) == (5, 7) == (
+        today.totals.enrolled, today.totals.registered)
+
+
+@pytest.mark.parametrize(("params", "structure"), [
+    ({"period": "year", "year": "2026"}, "today"),
+    ({"period": "year", "year": "2025"}, "today"),  # ends after 1/7/2025
+    ({"period": "custom", "date_from": "2024-01-01", "date_to": "2025-07-01"}, "today"),
+    ({"period": "all"}, "today"),
+    ({"period": "half", "year": "2025", "half": "1"}, "then"),  # wholly before the two-tier map
+    ({"period": "year", "year": "2023"}, "then"),
+    ({"period": "year", "year": "2023", "structure": "today"}, "today"),  # a choice wins over the default
+    ({"period": "year", "year": "2026", "structure": "then"}, "then"),
+])
+@pytest.mark.django_db
+def test_current_periods_default_to_todays_units(params, structure):
+    form = ReportFilterForm(params)
+    assert form.filters().structure == structure
+    assert form["structure"].value() == structure  # the page shows which one applies
+
+
+@pytest.mark.django_db
+def test_an_unbound_form_defaults_to_todays_units_for_this_year():
+    form = ReportFilterForm()
+    assert form.filters().structure == "today" and form["structure"].value() == "today"
+
+
+def new_bac_ninh() -> Locality:
+    return Locality.objects.get(level=Level.PROVINCE, code="24", valid_to__isnull=True)
+
+
+@pytest.mark.django_db
+def test_the_new_province_shows_communes_now_and_the_districts_of_2023_then(client, history_2023):
+    load_new_map_and_move_learners()
+    report_services.rebuild_summaries()
+    manager = make_staff("bn-manager", Role.PROVINCE_MANAGER, new_bac_ninh())
+    client.force_login(manager)
+    url = reverse("reports:unit", args=[new_bac_ninh().pk])
+    now = client.get(url, {"period": "year", "year": "2026"}).context["report"]
+    assert now.filters.structure == "today" and {row.locality.level for row in now.rows} == {"commune"}
+    assert len(now.rows) == 99
+    all_time = client.get(url, {"period": "all"}).context["report"]  # today's units: no district row ever
+    assert {row.locality.level for row in all_time.rows} == {"commune"}
+    assert (all_time.totals.registered, all_time.totals.enrolled, all_time.totals.completed) == (6, 4, 2)
+    van_son = next(row for row in all_time.rows if row.locality.code == "07621")
+    assert (van_son.figures.registered, van_son.figures.enrolled) == (3, 1)  # Vân Sơn took in 07624
+    then = client.get(url, {"period": "year", "year": "2023"}).context["report"]
+    assert then.filters.structure == "then"
+    assert {row.locality.level for row in then.rows} == {"district"}  # the districts of old Bắc Giang and Bắc Ninh
+    sondong = next(row for row in then.rows if row.locality.code == "220")
+    assert (sondong.figures.registered, sondong.figures.enrolled, sondong.figures.completed) == (4, 2, 1)
+    export = client.get(reverse("reports:unit_export", args=[new_bac_ninh().pk]),
+                        {"period": "year", "year": "2026", "format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    lines = [row for row in sheet.iter_rows(values_only=True)]
+    assert any(str(row[0]).endswith("Đơn vị hành chính: Quy về đơn vị hiện nay") for row in lines)
+    assert sum(1 for row in lines if isinstance(row[0], int)) == 99  # one line per commune of today
+
+
+@pytest.mark.django_db
+def test_district_rows_only_for_periods_when_districts_existed(history_2023):
+    load_new_map_and_move_learners()
+    old_bac_giang = history_2023["province"]
+    as_then = {year: selectors.locality_report(None, old_bac_giang, Filters(
+        start=datetime.date(year, 1, 1), end=datetime.date(year, 12, 31))) for year in (2023, 2025, 2026)}
+    assert {row.locality.level for row in as_then[2023].rows} == {"district"}
+    assert {row.locality.level for row in as_then[2025].rows} == {"district"}  # until 30/6/2025
+    assert as_then[2026].rows == []
+    national = selectors.locality_report(None, None, Filters(structure=Structure.TODAY))
+    assert len(national.rows) == 1 and national.rows[0].locality == new_bac_ninh()
+
+
+@pytest.mark.django_db
+def test_loading_a_map_rebuilds_the_summaries_on_commit(django_capture_on_commit_callbacks):
+    from outbox.models import OutboxMessage
+    from tests.localities.builders import load_2023
+
+    with django_capture_on_commit_callbacks(execute=True):
+        load_2023()
+        queued = OutboxMessage.objects.filter(task_name="reports.rebuild_summaries")
+        assert queued.count() == 1
+    assert OutboxMessage.objects.get(task_name="reports.rebuild_summaries").sent_at is not None  # it ran
