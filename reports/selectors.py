@@ -21,7 +21,7 @@ from accounts import access
 from accounts.models import MANAGER_ROLES, LearnerProfile
 from courses.models import ModuleCompletion, ModulePage, ProgramPage
 from localities.grounds import resolve_path
-from localities.models import Level, Locality, path_prefixes
+from localities.models import Level, Locality, ground_q, path_prefixes
 from localities.selectors import ground_filter
 
 from .models import (
@@ -236,14 +236,23 @@ class _Units:
     def _children_today(self) -> tuple[list[Locality], dict[int, str]]:
         """Current units one level below the parent in today's structure: its current children and the
         current units of a merged unit that now sit under it (Yên Dũng's communes in the city)."""
-        current = Locality.objects.current().annotate(key=Coalesce("today_path__path", "path"))
+        current = Locality.objects.current()
         if self.parent is None:
             children = list(current.provinces().order_by("code", "path"))
+            return children, {unit.pk: unit.path for unit in children}
+        keyed = current.annotate(key=Coalesce("today_path__path", "path"))
+        if self.prefix != self.parent.path:  # the parent itself sits elsewhere today: find all by path today
+            found = list(keyed.filter(Q(parent=self.parent) | Q(today_path__path__startswith=self.prefix)))
         else:
-            moved_in = current.filter(today_path__path__startswith=self.prefix).exclude(parent=self.parent)
-            depth = self.prefix.count(".") + 1
-            children = [unit for unit in (current.filter(parent=self.parent) | moved_in).order_by("code", "path")
-                        if unit.key.count(".") == depth]
+            # A current child of a parent in place is in place (its path today is its own); units that moved
+            # in hang under retired units of the parent's ground (localities.grounds), read only if any.
+            found = list(current.filter(parent=self.parent).annotate(key=F("path")))
+            moved = [path for path in self.parent.ground_prefixes() if not path.startswith(self.parent.path)]
+            if moved:
+                found += keyed.filter(parent_id__in=Locality.objects.filter(path__in=moved).values("pk"))
+        depth = self.prefix.count(".") + 1
+        children = sorted((unit for unit in found if unit.key.count(".") == depth),
+                          key=lambda unit: (unit.code, unit.path))
         return children, {unit.pk: unit.key for unit in children}
 
     def summary_rows(self):
@@ -277,13 +286,27 @@ class _Units:
             condition |= Q(**{f"{lookup}__startswith": prefix})
         return condition
 
+    def ground_q(self, lookup: str) -> Q:
+        """Regrouped: `lookup` (a path) in the parent's ground, on the joined path (PostgreSQL then walks the
+        ground's units by the path index and each one's rows by the commune indexes); key() drops what
+        lies elsewhere today. A parent that sits elsewhere today falls back to path_q."""
+        if not self.prefix:
+            return Q()
+        if self.prefix != self.parent.path:
+            return self.path_q(lookup)
+        return ground_q(self.parent.ground_prefixes(), lookup)
+
     def path_q(self, lookup: str) -> Q:
         """Rows whose commune lies under the parent (as then), or lies there today (regrouped)."""
         if not self.prefix:
             return Q()  # everything: no filter at all
         # An id list from the small unit table lets PostgreSQL use the commune indexes of the big
         # tables (a LIKE on a joined path cannot use the path index under a non-C collation).
-        if self.today:
+        if self.today and self.prefix == self.parent.path:
+            # Every unit whose path today lies under the parent's lies in its ground (localities.grounds): a
+            # few indexed prefixes; the rest of the ground (a neighbour's share of a split) is dropped by key().
+            units = Locality.objects.filter(ground_q(self.parent.ground_prefixes()))
+        elif self.today:  # the parent itself sits elsewhere today (a commune of a merged district)
             units = Locality.objects.filter(Q(today_path__isnull=True, path__startswith=self.prefix)
                                             | Q(today_path__path__startswith=self.prefix))
         else:
@@ -383,9 +406,11 @@ def _summary_figures(filters, units, cutoff: datetime.datetime) -> tuple[dict, d
     """One grouped read of the period rows (per child unit × half-year) serves three things: the figures
     of a half-year-aligned period, the stored part of "inactive (30 days)" and the trend chart."""
     rows, lookup = units.summary_rows()
+    since = half_year_start(cutoff)
+    if units.rollup:
+        return _rollup_figures(_filter_common(rows, filters), units, filters, since)
     sums = {name: Sum(name) for name in (*_PERIOD_SUMS, "open_last_seen")}
     grouped = units.grouped(_filter_common(rows, filters), lookup, by=("period_start",), **sums)
-    since = half_year_start(cutoff)
     period, inactive, trend = {}, {}, {}
     for (key, start), values in grouped.items():
         if (filters.start is None or start >= filters.start) and (filters.end is None or start <= filters.end):
@@ -397,6 +422,23 @@ def _summary_figures(filters, units, cutoff: datetime.datetime) -> tuple[dict, d
         enrolled, completed = trend.get(start, (0, 0))
         trend[start] = (enrolled + values["enrolled"], completed + values["completed"])
     return period, inactive, [(start, *counts) for start, counts in sorted(trend.items())]
+
+
+def _rollup_figures(rows, units, filters, since) -> tuple[dict, dict, list]:
+    """The same from rollup rows (keyed by the child units themselves): one row per child with the period's
+    sums and the stored part of "inactive" summed in SQL, and the trend per half-year across them, rather
+    than a row per child and half-year folded here (a province of today has a hundred communes)."""
+    in_period = Q()
+    if filters.start:
+        in_period &= Q(period_start__gte=filters.start)
+    if filters.end:
+        in_period &= Q(period_start__lte=filters.end)
+    sums = {name: Sum(name, filter=in_period) for name in _PERIOD_SUMS}
+    per_unit = units.grouped(rows, "unit_id", **sums, inactive=Sum("open_last_seen", filter=Q(period_start__lt=since)))
+    period = {key: {name: values[name] for name in _PERIOD_SUMS} for key, values in per_unit.items()}
+    inactive = {key: {"inactive": values["inactive"]} for key, values in per_unit.items()}
+    trend = rows.values("period_start").annotate(enrolled=Sum("enrolled"), completed=Sum("completed"))
+    return period, inactive, list(trend.order_by("period_start").values_list("period_start", "enrolled", "completed"))
 
 
 def _in_period(name: str, filters: Filters) -> Q:
@@ -456,7 +498,7 @@ def _registered(filters, units) -> dict:
     if filters.end:
         profiles = profiles.filter(created_at__date__lte=filters.end)
     if units.today:
-        return units.grouped(profiles.filter(units.path_q("commune__path")).order_by(), "commune__path",
+        return units.grouped(profiles.filter(units.ground_q("commune__path")).order_by(), "commune__path",
                              registered=Count("pk"))
     if not units.prefix:  # nationally every learner counts somewhere: no filter
         under = Q()
@@ -492,8 +534,10 @@ def _live_inactive(filters, units, cutoff: datetime.datetime) -> dict:
     since = timezone.make_aware(datetime.datetime.combine(half_year_start(cutoff), datetime.time.min))
     # Under a unit, as then, the path is read on the join the grouping needs anyway: PostgreSQL then walks
     # the unit's communes by the path index and each commune's open rows by learner_summary_open_unit_idx.
-    as_then_under_unit = units.prefix and not units.today
-    under = units.under_q("commune__path") if as_then_under_unit else units.path_q("commune__path")
+    if units.prefix and units.today:
+        under = units.ground_q("commune__path")
+    else:
+        under = units.under_q("commune__path") if units.prefix else units.path_q("commune__path")
     recent = _filter_common(LearnerProgramSummary.objects.filter(under, OPEN), filters)
     recent = recent.annotate(last_seen=Coalesce("last_activity_at", "enrolled_at")).filter(
         last_seen__gte=since, last_seen__lt=cutoff)
