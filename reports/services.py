@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import LearnerProfile
 from lms.db import advisory_lock, atomic_with_retry
 from localities.grounds import minimal_prefixes
-from localities.models import Level, Locality, path_prefixes
+from localities.models import Level, Locality, ground_q, path_prefixes
 
 from . import summaries
 from .models import (
@@ -171,8 +171,16 @@ def _refresh_today(units: dict[int, tuple[str, str]], program_ids) -> None:
     if not units or not program_ids:
         return
     by_key = {key: pk for pk, (key, _level) in units.items()}
-    communes = dict(Locality.objects.communes().filter(_today_q(minimal_prefixes(by_key), "startswith")).annotate(
-        key=Coalesce("today_path__path", "path")).values_list("pk", "key"))
+    tops = minimal_prefixes(by_key)
+    # Every unit whose path today lies under a top unit lies in its ground (localities.grounds): indexed
+    # path prefixes; a top that sits elsewhere today is found by its path today.
+    grounds = [prefix for unit in Locality.objects.filter(pk__in=[by_key[top] for top in tops])
+               for prefix in (unit.ground_prefixes() if unit.path in by_key else [])]
+    moved_tops = [top for top in tops if top not in set(grounds)]
+    condition = ground_q(grounds) | _today_q(moved_tops, "startswith")
+    communes = {pk: key for pk, key in Locality.objects.communes().filter(condition).annotate(
+        key=Coalesce("today_path__path", "path")).values_list("pk", "key")
+        if any(key.startswith(top) for top in tops)}
     rows = PeriodSummary.objects.filter(commune_id__in=list(communes), program_id__in=program_ids).values_list(
         "commune_id", "program_id", "target_group", "period_start", *summaries.PERIOD_FIELDS)
     counts = defaultdict(summaries.PeriodCounts)
