@@ -85,4 +85,8 @@ def refresh_grounds(locality_model=Locality, succession_model=Succession) -> int
         if stored != value:
             changed[pk] = value
     update_column(locality_model, "ground_paths", changed)
+    if locality_model is Locality:  # not from a data migration's historical models
+        from .signals import map_changed
+
+        map_changed.send(sender=Locality)
     return len(changed)

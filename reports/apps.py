@@ -13,6 +13,7 @@ class ReportsConfig(AppConfig):
         from assessments.signals import attempt_graded
         from courses.certificates.signals import certificate_ready, certificate_revoked
         from courses.signals import enrolment_changed, program_completed, progress_changed
+        from localities.signals import map_changed
 
         from . import receivers
 
@@ -25,3 +26,4 @@ class ReportsConfig(AppConfig):
         pre_save.connect(receivers.on_profile_saving, sender=LearnerProfile, dispatch_uid="reports.profile_saving")
         post_save.connect(receivers.on_profile_saved, sender=LearnerProfile, dispatch_uid="reports.profile_saved")
         post_delete.connect(receivers.on_profile_deleted, sender=LearnerProfile, dispatch_uid="reports.profile_deleted")
+        map_changed.connect(receivers.on_map_changed, dispatch_uid="reports.map_changed")

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import TargetGroup
+from localities.services import CURRENT_MAP_DATE
 
 from .selectors import Filters, Structure, module_choices, program_choices
 
@@ -39,6 +40,7 @@ class ReportFilterForm(forms.Form):
         super().__init__(data, **kwargs)
         self.fields["program"].choices = [("", _("Tất cả"))] + program_choices()
         self.fields["module"].choices = [("", _("Tất cả"))] + module_choices()
+        self.initial.setdefault("structure", default_structure(_period({})[1]))
 
     def clean(self):
         data = super().clean()
@@ -48,6 +50,11 @@ class ReportFilterForm(forms.Form):
                 raise forms.ValidationError(_("Hãy chọn cả ngày bắt đầu và ngày kết thúc."))
             if start > end:
                 raise forms.ValidationError(_("Ngày bắt đầu phải trước ngày kết thúc."))
+        if not data.get("structure"):
+            # The structure the period calls for; shown selected on the page and named in the export.
+            data["structure"] = default_structure(_period(data)[1])
+            self.data = self.data.copy()
+            self.data["structure"] = data["structure"]
         return data
 
     def filters(self) -> Filters:
@@ -56,7 +63,15 @@ class ReportFilterForm(forms.Form):
         start, end = _period(data)
         return Filters(program_id=data.get("program"), module_id=data.get("module"),
                        target_group=data.get("group") or None, start=start, end=end,
-                       structure=data.get("structure") or Structure.AT_THE_TIME)
+                       structure=data.get("structure") or default_structure(end))
+
+
+def default_structure(end: datetime.date | None) -> str:
+    """Regrouped onto today's units for a period that reaches into today's map (ends on or after 1/7/2025,
+    or has no end); as the units were at the time for a period wholly before it."""
+    if end is None or end >= CURRENT_MAP_DATE:
+        return Structure.TODAY
+    return Structure.AT_THE_TIME
 
 
 def _period(data) -> tuple[datetime.date | None, datetime.date | None]:

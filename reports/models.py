@@ -123,10 +123,53 @@ class UnitPeriodSummary(models.Model):
         ]
 
 
+class TodayPath(models.Model):
+    """The path a unit of any era has in today's structure, where it differs from its own: a retired unit's
+    ground lies in the current unit its successor links lead to (`localities.grounds.resolve_path`, the
+    deepest retired ancestor-or-self moving first), a current commune of a merged district sits under that
+    district's successor. The regrouped views group records by this path in SQL (no path here: the unit's
+    own); the rebuild recomputes it (run it after loading a map) and the drift check compares it."""
+
+    locality = models.OneToOneField("localities.Locality", on_delete=models.CASCADE, related_name="today_path")
+    # Serves "every unit whose ground lies under this one today": path LIKE 'x%' (db_index adds the
+    # pattern index on PostgreSQL).
+    path = models.CharField(max_length=120, db_index=True)
+
+
+class TodayPeriodSummary(models.Model):
+    """The period rows of the communes of every era regrouped onto today's units: each commune's rows count
+    in every current unit whose path today (`TodayPath`, else its own) is a prefix of the commune's path
+    today. The regrouped views read the rows of their child units, as the views "as then" read
+    `UnitPeriodSummary`; recounted with the commune rows, rebuilt and checked with them."""
+
+    unit = models.ForeignKey("localities.Locality", on_delete=models.PROTECT, related_name="+")
+    program = models.ForeignKey("courses.ProgramPage", on_delete=models.CASCADE, related_name="+")
+    target_group = models.CharField(max_length=1, blank=True)
+    period_start = models.DateField()
+    enrolled = models.PositiveIntegerField(default=0)
+    started = models.PositiveIntegerField(default=0)
+    completed = models.PositiveIntegerField(default=0)
+    passed = models.PositiveIntegerField(default=0)
+    certified = models.PositiveIntegerField(default=0)
+    score_sum = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    score_count = models.PositiveIntegerField(default=0)
+    open_last_seen = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # Also serves the regrouped views: the rows of a few units (unit_id IN ...).
+            models.UniqueConstraint(fields=["unit", "program", "target_group", "period_start"],
+                                    name="today_summary_one_per_key"),
+        ]
+
+
 class RegistrationSummary(models.Model):
     """Registered learners per district-level or province-level unit × target group × half-year of
-    registration, counted in the commune each learner belongs to today.
+    registration × span of period end dates in which they count there.
 
+    A learner counts in their commune today, except that one moved by a reform counts, for periods ending
+    before it, in the commune they had then (`reports.summaries.registration_stints`): "as the units were at
+    the time" reads the rows whose span holds the period's end, "regrouped onto today's units" the open ones.
     "Registered by the end of the period" is then one SUM over the half-years up to it. Recounted when a
     learner profile is saved or deleted; the rebuild recomputes it from the profiles.
     """
@@ -134,11 +177,13 @@ class RegistrationSummary(models.Model):
     unit = models.ForeignKey("localities.Locality", on_delete=models.PROTECT, related_name="+")
     target_group = models.CharField(max_length=1, blank=True)
     period_start = models.DateField()
+    counted_from = models.DateField(default=datetime.date(1, 1, 1))
+    counted_to = models.DateField(default=datetime.date(9999, 12, 31))
     registered = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["unit", "target_group", "period_start"],
+            models.UniqueConstraint(fields=["unit", "target_group", "period_start", "counted_from", "counted_to"],
                                     name="registration_summary_one_per_key"),
         ]
 

@@ -66,11 +66,22 @@ def on_profile_saving(sender, instance, **kwargs):
 def on_profile_saved(sender, instance, **kwargs):
     """The target group is read from the profile: a change regroups the learner's rows and registrations."""
     _refresh_on_commit([instance.user_id])
-    _refresh_registrations_on_commit({instance.commune_id, getattr(instance, "_reports_old_commune_id", None)})
+    _refresh_registrations_on_commit({instance.commune_id, getattr(instance, "_reports_old_commune_id", None),
+                                      instance.commune_before_reform_id})
 
 
 def on_profile_deleted(sender, instance, **kwargs):
-    _refresh_registrations_on_commit({instance.commune_id})
+    _refresh_registrations_on_commit({instance.commune_id, instance.commune_before_reform_id})
+
+
+REBUILD_TASK = "reports.rebuild_summaries"
+
+
+def on_map_changed(sender, **kwargs):
+    """A new map regroups records onto other units today (`TodayPath`, the regrouped rows) and moves the
+    stints of learners moved by a reform: the summaries are rebuilt once the load commits (only the rows
+    that differ are written), through the outbox so that a load with a broker does not wait for it."""
+    _batch(_MapRebuild).add()
 
 
 class _TransactionBatch:
@@ -138,6 +149,20 @@ class _RegistrationRecount(_TransactionBatch):
             refresh_registrations(self.communes)
         except Exception:  # noqa: BLE001 - see the module docstring
             logger.exception("registration summary refresh failed for communes %s", sorted(self.communes)[:10])
+
+
+class _MapRebuild(_TransactionBatch):
+    """One rebuild per transaction, however many lists and reform files it loads."""
+
+    def __init__(self):
+        super().__init__()
+        self.queued = False
+
+    def add(self) -> None:
+        if not self.queued:
+            self.queued = True
+            outbox.enqueue(REBUILD_TASK)
+            self.open_on_commit()
 
 
 _batches = threading.local()

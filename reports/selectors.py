@@ -10,10 +10,9 @@ the stored part of "inactive" and the trend; the query count is fixed whatever t
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Case, Count, F, Q, Sum, When
 from django.db.models.functions import Coalesce, Substr
 from django.http import Http404
 from django.utils import timezone
@@ -21,10 +20,21 @@ from django.utils import timezone
 from accounts import access
 from accounts.models import MANAGER_ROLES, LearnerProfile
 from courses.models import ModuleCompletion, ModulePage, ProgramPage
-from localities.models import Level, Locality, path_prefixes
+from localities.grounds import resolve_path
+from localities.models import Level, Locality, ground_q, path_prefixes
+from localities.selectors import ground_filter
 
-from .models import OPEN, ExportJob, LearnerProgramSummary, PeriodSummary, RegistrationSummary, UnitPeriodSummary
-from .summaries import half_year_start
+from .models import (
+    OPEN,
+    ExportJob,
+    LearnerProgramSummary,
+    PeriodSummary,
+    RegistrationSummary,
+    TodayPath,
+    TodayPeriodSummary,
+    UnitPeriodSummary,
+)
+from .summaries import FOREVER, STINT_HOPS, half_year_start
 
 INACTIVE_DAYS = 30
 
@@ -143,7 +153,7 @@ def locality_report(user, parent: Locality | None, filters: Filters) -> Report:
     units = _Units(parent, filters)
     rows = {units.child_key(unit): Row(unit) for unit in units.children}
     if parent is not None and parent.level == Level.COMMUNE:
-        rows = {parent.path: Row(parent, drillable=False)}
+        rows = {units.prefix: Row(parent, drillable=False)}
     trend = _fill(rows, units, user, parent, filters)
     totals = Figures()
     for row in rows.values():
@@ -177,74 +187,130 @@ def _put(rows, key, values: dict) -> None:
 
 
 class _Units:
-    """The child units of a report and how a commune's path maps onto them (as then, or as today)."""
+    """The child units of a report and how a commune's path maps onto them (as then, or as today).
+
+    As then, a current unit that took over the ground of units of its own level (the new Bắc Ninh: old Bắc
+    Giang and old Bắc Ninh) lists their children too, for the periods they existed in: a 2023 report of the
+    new province shows the districts of 2023. Regrouped, every unit is keyed by its path today (`TodayPath`,
+    else its own): a commune's records count in the current units whose path today is a prefix of the
+    commune's path today.
+    """
 
     def __init__(self, parent: Locality | None, filters: Filters):
         self.parent, self.filters = parent, filters
-        self.prefix = parent.path if parent else ""
-        children = Locality.objects.filter(parent=parent) if parent else Locality.objects.provinces()
-        if parent is not None and parent.level == Level.COMMUNE:
-            children = Locality.objects.none()
-        if filters.structure == Structure.TODAY:
-            children = children.filter(valid_to__isnull=True)
-        elif filters.start:
-            children = children.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=filters.start))
-        if filters.structure == Structure.AT_THE_TIME and filters.end:
-            children = children.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=filters.end))
         self.today = filters.structure == Structure.TODAY
-        self.successors = Successors.load() if self.today else Successors({})
-        if self.today and parent is not None and parent.level != Level.COMMUNE:
-            # Current units of a merged unit now sit under its successor (Yên Dũng's communes in the city).
-            children = children | Locality.objects.filter(
-                parent__path__in=self._moved_in, valid_to__isnull=True).exclude(parent=parent)
-        self.children = list(children.order_by("code"))
-        self.length = len(self.child_key(self.children[0])) if self.children else len(self.prefix)
-        # The unit rollup answers when every child unit is a province or a district (as then): its rows
-        # are keyed by the child units themselves.
-        self.rollup = not self.today and bool(self.children) and all(
+        self.prefix = _today_path(parent) if parent and self.today else (parent.path if parent else "")
+        self.prefixes = [self.prefix] if parent else []
+        self.children, self._keys = self._children()
+        lengths = {len(key) for key in self._keys.values()} or {len(self.prefix)}
+        # Children whose paths have one length (and one parent) are grouped in SQL by that prefix of the
+        # commune path; otherwise per commune, matched on its path's prefixes in Python.
+        self.length = lengths.pop() if len(lengths) == 1 and len(self.prefixes) <= 1 else None
+        self._key_set = set(self._keys.values())
+        # The rollups answer when every child is a province or a district (as then: UnitPeriodSummary), or
+        # for every regrouped view with children (TodayPeriodSummary): their rows are keyed by the children.
+        self.rollup = bool(self.children) and (self.today or all(
+            unit.level != Level.COMMUNE for unit in self.children))
+        self.units_above_communes = bool(self.children) and all(
             unit.level != Level.COMMUNE for unit in self.children)
+
+    def _children(self) -> tuple[list[Locality], dict[int, str]]:
+        parent, filters = self.parent, self.filters
+        if parent is not None and parent.level == Level.COMMUNE:
+            return [], {}
+        if self.today:
+            return self._children_today()
+        if parent is None:
+            children = Locality.objects.provinces()
+        else:
+            parents = [parent, *_same_level_predecessors(parent)]
+            self.prefixes = [unit.path for unit in parents]
+            children = Locality.objects.filter(parent__in=parents)
+        if filters.start:
+            children = children.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=filters.start))
+        if filters.end:
+            children = children.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=filters.end))
+        children = list(children.order_by("code", "path"))
+        return children, {unit.pk: unit.path for unit in children}
+
+    def _children_today(self) -> tuple[list[Locality], dict[int, str]]:
+        """Current units one level below the parent in today's structure: its current children and the
+        current units of a merged unit that now sit under it (Yên Dũng's communes in the city)."""
+        current = Locality.objects.current()
+        if self.parent is None:
+            children = list(current.provinces().order_by("code", "path"))
+            return children, {unit.pk: unit.path for unit in children}
+        keyed = current.annotate(key=Coalesce("today_path__path", "path"))
+        if self.prefix != self.parent.path:  # the parent itself sits elsewhere today: find all by path today
+            found = list(keyed.filter(Q(parent=self.parent) | Q(today_path__path__startswith=self.prefix)))
+        else:
+            # A current child of a parent in place is in place (its path today is its own); units that moved
+            # in hang under retired units of the parent's ground (localities.grounds), read only if any.
+            found = list(current.filter(parent=self.parent).annotate(key=F("path")))
+            moved = [path for path in self.parent.ground_prefixes() if not path.startswith(self.parent.path)]
+            if moved:
+                found += keyed.filter(parent_id__in=Locality.objects.filter(path__in=moved).values("pk"))
+        depth = self.prefix.count(".") + 1
+        children = sorted((unit for unit in found if unit.key.count(".") == depth),
+                          key=lambda unit: (unit.code, unit.path))
+        return children, {unit.pk: unit.key for unit in children}
 
     def summary_rows(self):
         """The period rows to sum for this report, with the lookup that names their unit."""
         if self.rollup:
-            return UnitPeriodSummary.objects.filter(unit_id__in=[unit.pk for unit in self.children]), "unit_id"
+            model = TodayPeriodSummary if self.today else UnitPeriodSummary
+            return model.objects.filter(unit_id__in=[unit.pk for unit in self.children]), "unit_id"
         return PeriodSummary.objects.filter(self.path_q("commune__path")), "commune__path"
 
-    @cached_property
-    def _child_paths(self) -> dict[int, str]:
-        return {unit.pk: unit.path for unit in self.children}
-
     def child_key(self, unit: Locality) -> str:
-        return self.successors.current(unit.path) if self.today else unit.path
+        return self._keys[unit.pk]
 
-    @cached_property
-    def _moved_in(self) -> list[str]:
-        """Paths of the retired units outside the parent whose ground now lies inside it, widest first."""
-        return sorted((old for old in self.successors.moved
-                       if not old.startswith(self.prefix) and self.successors.current(old).startswith(self.prefix)),
-                      key=len)
+    def key(self, path: str) -> str | None:
+        """The child unit (its key) a commune's path (today's, in a regrouped view) counts in, None if none."""
+        if not path:
+            return None
+        if self.length is not None:
+            return path[:self.length] if path.startswith(self.prefix) else None
+        return next((prefix for prefix in path_prefixes(path) if prefix in self._key_set), None)
 
-    def _moved_in_q(self) -> Q:
-        """Units under a moved-in path; a path under one already listed adds nothing (a merged province
-        brings hundreds of retired districts and communes, all under its own path)."""
-        condition, listed = Q(pk__in=[]), set()
-        for old in self._moved_in:
-            if not any(prefix in listed for prefix in path_prefixes(old)[:-1]):
-                listed.add(old)
-                condition |= Q(path__startswith=old)
+    def path_expr(self, lookup: str):
+        """The path a row's unit counts by: its own as then, its path today regrouped."""
+        if not self.today:
+            return F(lookup)
+        return Coalesce(F(f"{lookup.removesuffix('__path')}__today_path__path"), F(lookup))
+
+    def under_q(self, lookup: str) -> Q:
+        """`lookup` (a path) under the parent or, as then, under one of its same-level predecessors."""
+        condition = Q(pk__in=[])
+        for prefix in self.prefixes:
+            condition |= Q(**{f"{lookup}__startswith": prefix})
         return condition
 
-    def key(self, commune_path: str) -> str | None:
-        path = self.successors.current(commune_path) if self.today else commune_path
-        return path[:self.length] if path and path.startswith(self.prefix) else None
+    def ground_q(self, lookup: str) -> Q:
+        """Regrouped: `lookup` (a path) in the parent's ground, on the joined path (PostgreSQL then walks the
+        ground's units by the path index and each one's rows by the commune indexes); key() drops what
+        lies elsewhere today. A parent that sits elsewhere today falls back to path_q."""
+        if not self.prefix:
+            return Q()
+        if self.prefix != self.parent.path:
+            return self.path_q(lookup)
+        return ground_q(self.parent.ground_prefixes(), lookup)
 
     def path_q(self, lookup: str) -> Q:
-        """Rows whose commune lies under the parent, or (regrouped) was merged into a unit under it."""
-        if not self.prefix and not self.today:
+        """Rows whose commune lies under the parent (as then), or lies there today (regrouped)."""
+        if not self.prefix:
             return Q()  # everything: no filter at all
         # An id list from the small unit table lets PostgreSQL use the commune indexes of the big
         # tables (a LIKE on a joined path cannot use the path index under a non-C collation).
-        units = Locality.objects.filter(Q(path__startswith=self.prefix) | self._moved_in_q())
+        if self.today and self.prefix == self.parent.path:
+            # Every unit whose path today lies under the parent's lies in its ground (localities.grounds): a
+            # few indexed prefixes; the rest of the ground (a neighbour's share of a split) is dropped by key().
+            units = Locality.objects.filter(ground_q(self.parent.ground_prefixes()))
+        elif self.today:  # the parent itself sits elsewhere today (a commune of a merged district)
+            units = Locality.objects.filter(Q(today_path__isnull=True, path__startswith=self.prefix)
+                                            | Q(today_path__path__startswith=self.prefix))
+        else:
+            units = Locality.objects.filter(self.under_q("path"))
         return Q(**{f"{lookup.removesuffix('__path')}_id__in": units.values("pk")})
 
     def grouped(self, queryset, lookup: str, *, by: tuple[str, ...] = (), **sums) -> dict:
@@ -252,11 +318,12 @@ class _Units:
         by their unit id; commune rows in SQL by path prefix (as then), or per commune folded in Python."""
         if lookup == "unit_id":
             rows = queryset.values(lookup, *by).annotate(**sums).order_by()
-            return self._fold(rows, lookup, by, lambda pk: self._child_paths.get(pk))
-        if not self.today:
-            rows = queryset.annotate(unit=Substr(lookup, 1, self.length)).values("unit", *by).annotate(**sums)
-            return self._fold(rows.order_by(), "unit", by, lambda path: path)
-        return self._fold(queryset.annotate(unit=F(lookup)).values("unit", *by).annotate(**sums).order_by(), "unit",
+            return self._fold(rows, lookup, by, self._keys.get)
+        path = self.path_expr(lookup) if lookup.endswith("__path") else F(lookup)
+        if self.length is not None:
+            rows = queryset.annotate(unit=Substr(path, 1, self.length)).values("unit", *by).annotate(**sums)
+            return self._fold(rows.order_by(), "unit", by, self.key)
+        return self._fold(queryset.annotate(unit=path).values("unit", *by).annotate(**sums).order_by(), "unit",
                           by, self.key)
 
     @staticmethod
@@ -281,6 +348,19 @@ class _Units:
             if key is not None:
                 result[key] = result.get(key, 0) + count
         return result
+
+
+def _today_path(unit: Locality) -> str:
+    """The unit's path in today's structure (its own unless a merged ancestor moved it)."""
+    return TodayPath.objects.filter(locality=unit).values_list("path", flat=True).first() or unit.path
+
+
+def _same_level_predecessors(parent: Locality) -> list[Locality]:
+    """Retired units of the parent's level whose ground lies in it today (no query on a map without reforms)."""
+    prefixes = parent.ground_prefixes()
+    if not parent.is_current or prefixes == [parent.path]:
+        return []
+    return list(Locality.objects.filter(path__in=prefixes, level=parent.level).exclude(pk=parent.pk))
 
 
 class Successors:
@@ -309,16 +389,8 @@ class Successors:
         and its learners dropped out of the regrouped view.)"""
         found = self._current.get(path)
         if found is None:
-            found = self._current[path] = self._resolve(path)
+            found = self._current[path] = resolve_path(path, self.moved)
         return found
-
-    def _resolve(self, path: str) -> str:
-        for _hop in range(10):  # a successor cycle in bad data must not hang the page
-            old = next((prefix for prefix in reversed(path_prefixes(path)) if prefix in self.moved), None)
-            if old is None:
-                break
-            path = self.moved[old] + path[len(old):]
-        return path
 
     def merged_into(self, path: str) -> list[str]:
         """Retired units whose ground lies today where that of `path` does (its own path may have moved too:
@@ -334,9 +406,11 @@ def _summary_figures(filters, units, cutoff: datetime.datetime) -> tuple[dict, d
     """One grouped read of the period rows (per child unit × half-year) serves three things: the figures
     of a half-year-aligned period, the stored part of "inactive (30 days)" and the trend chart."""
     rows, lookup = units.summary_rows()
+    since = half_year_start(cutoff)
+    if units.rollup:
+        return _rollup_figures(_filter_common(rows, filters), units, filters, since)
     sums = {name: Sum(name) for name in (*_PERIOD_SUMS, "open_last_seen")}
     grouped = units.grouped(_filter_common(rows, filters), lookup, by=("period_start",), **sums)
-    since = half_year_start(cutoff)
     period, inactive, trend = {}, {}, {}
     for (key, start), values in grouped.items():
         if (filters.start is None or start >= filters.start) and (filters.end is None or start <= filters.end):
@@ -348,6 +422,23 @@ def _summary_figures(filters, units, cutoff: datetime.datetime) -> tuple[dict, d
         enrolled, completed = trend.get(start, (0, 0))
         trend[start] = (enrolled + values["enrolled"], completed + values["completed"])
     return period, inactive, [(start, *counts) for start, counts in sorted(trend.items())]
+
+
+def _rollup_figures(rows, units, filters, since) -> tuple[dict, dict, list]:
+    """The same from rollup rows (keyed by the child units themselves): one row per child with the period's
+    sums and the stored part of "inactive" summed in SQL, and the trend per half-year across them, rather
+    than a row per child and half-year folded here (a province of today has a hundred communes)."""
+    in_period = Q()
+    if filters.start:
+        in_period &= Q(period_start__gte=filters.start)
+    if filters.end:
+        in_period &= Q(period_start__lte=filters.end)
+    sums = {name: Sum(name, filter=in_period) for name in _PERIOD_SUMS}
+    per_unit = units.grouped(rows, "unit_id", **sums, inactive=Sum("open_last_seen", filter=Q(period_start__lt=since)))
+    period = {key: {name: values[name] for name in _PERIOD_SUMS} for key, values in per_unit.items()}
+    inactive = {key: {"inactive": values["inactive"]} for key, values in per_unit.items()}
+    trend = rows.values("period_start").annotate(enrolled=Sum("enrolled"), completed=Sum("completed"))
+    return period, inactive, list(trend.order_by("period_start").values_list("period_start", "enrolled", "completed"))
 
 
 def _in_period(name: str, filters: Filters) -> Q:
@@ -387,20 +478,50 @@ def _filter_common(queryset, filters: Filters):
 
 
 def _registered(filters, units) -> dict:
-    """Registered learners: counted in their commune today, if registered by the end of the period."""
-    if units.rollup and filters.end_aligned:
+    """Registered by the end of the period: regrouped, in their commune today; as then, in the commune they
+    had at the end of the period (the one before a reform moved them, `summaries.registration_stints`)."""
+    end = FOREVER if units.today else filters.end or FOREVER  # regrouped: in their commune today
+    # The rollup is keyed by the units each commune really sits in: regrouped, it answers nationally (a
+    # current province holds its current communes), below that a commune of a merged district may sit
+    # elsewhere today.
+    if units.units_above_communes and filters.end_aligned and not (units.today and units.parent):
         rows = RegistrationSummary.objects.filter(unit_id__in=[unit.pk for unit in units.children])
         if filters.target_group:
             rows = rows.filter(target_group=filters.target_group)
         if filters.end:
             rows = rows.filter(period_start__lte=filters.end)
+        rows = rows.filter(counted_from__lte=end, counted_to__gte=end)
         return units.grouped(rows, "unit_id", registered=Sum("registered"))
-    profiles = LearnerProfile.objects.filter(units.path_q("commune__path"))
+    profiles = LearnerProfile.objects.all()
     if filters.target_group:
         profiles = profiles.filter(target_group=filters.target_group)
     if filters.end:
         profiles = profiles.filter(created_at__date__lte=filters.end)
-    return units.grouped(profiles.order_by(), "commune__path", registered=Count("pk"))
+    if units.today:
+        return units.grouped(profiles.filter(units.ground_q("commune__path")).order_by(), "commune__path",
+                             registered=Count("pk"))
+    if not units.prefix:  # nationally every learner counts somewhere: no filter
+        under = Q()
+    else:
+        under = Q(pk__in=[])
+        for lookup in _STINT_LOOKUPS:
+            under |= units.path_q(f"{lookup}__path")
+    profiles = profiles.filter(under).annotate(then_path=then_commune_path(end))
+    return units.grouped(profiles.order_by(), "then_path", registered=Count("pk"))
+
+
+_STINT_LOOKUPS = ("commune", "commune_before_reform",
+                  *("commune_before_reform" + "__successor" * hop for hop in range(1, STINT_HOPS + 1)))
+
+
+def then_commune_path(end: datetime.date) -> Case:
+    """The path of the commune a learner counts in, as the units were on `end`: the SQL twin of
+    `summaries.registration_stints` (the commune before the reform while it existed, then each unit its
+    default links pass through while that existed, then the commune today)."""
+    whens = [When(commune_before_reform__isnull=True, then=F("commune__path"))]
+    for lookup in _STINT_LOOKUPS[1:]:
+        whens.append(When(**{f"{lookup}__valid_to__gte": end}, then=F(f"{lookup}__path")))
+    return Case(*whens, default=F("commune__path"))
 
 
 def _live_inactive(filters, units, cutoff: datetime.datetime) -> dict:
@@ -413,8 +534,10 @@ def _live_inactive(filters, units, cutoff: datetime.datetime) -> dict:
     since = timezone.make_aware(datetime.datetime.combine(half_year_start(cutoff), datetime.time.min))
     # Under a unit, as then, the path is read on the join the grouping needs anyway: PostgreSQL then walks
     # the unit's communes by the path index and each commune's open rows by learner_summary_open_unit_idx.
-    as_then_under_unit = units.prefix and not units.today
-    under = Q(commune__path__startswith=units.prefix) if as_then_under_unit else units.path_q("commune__path")
+    if units.prefix and units.today:
+        under = units.ground_q("commune__path")
+    else:
+        under = units.under_q("commune__path") if units.prefix else units.path_q("commune__path")
     recent = _filter_common(LearnerProgramSummary.objects.filter(under, OPEN), filters)
     recent = recent.annotate(last_seen=Coalesce("last_activity_at", "enrolled_at")).filter(
         last_seen__gte=since, last_seen__lt=cutoff)
@@ -434,7 +557,7 @@ def _module_completions(parent, filters, units):
     completions = ModuleCompletion.objects.filter(module_id=filters.module_id, user_id__in=summaries.values("user_id"))
     completions = completions.filter(_in_period("completed_at", filters))
     counted = dict(completions.values_list("user_id").annotate(n=Count("pk")).order_by())
-    paths = summaries.values_list("user_id", "commune__path")
+    paths = summaries.annotate(unit_path=units.path_expr("commune__path")).values_list("user_id", "unit_path")
     return [(path, counted[user_id]) for user_id, path in paths if user_id in counted]
 
 
@@ -475,10 +598,11 @@ def commune_learners(commune: Locality, filters: Filters, limit: int = 1000):
 
 
 def learner_rows_for_export(user, parent: Locality | None, filters: Filters):
-    """Every learner row under `parent` in the manager's scope, for the (large) learner export."""
+    """Every learner row on the ground of `parent` (its units of every era: the new Bắc Ninh's export holds
+    the records of old Bắc Giang and old Bắc Ninh) in the manager's scope, for the (large) learner export."""
     rows = LearnerProgramSummary.objects.all()
     if parent is not None:
-        rows = rows.filter(commune__path__startswith=parent.path)
+        rows = rows.filter(ground_filter(parent, "commune__path"))
     rows = access.filter_in_scope(rows, user, "commune__path", MANAGER_ROLES)
     rows = _filter_common(rows, filters)
     return rows.order_by("commune__path", "user__full_name", "user_id", "program_id").values_list(

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +19,8 @@ from accounts.models import LearnerProfile
 from lms import outbox
 from lms.db import advisory_lock, atomic_with_retry
 from lms.storage import private_storage
-from localities.models import Locality
+from localities.grounds import minimal_prefixes
+from localities.models import Level, Locality, ground_q, path_prefixes
 
 from . import summaries
 from .models import (
@@ -28,6 +30,8 @@ from .models import (
     PendingRecount,
     PeriodSummary,
     RegistrationSummary,
+    TodayPath,
+    TodayPeriodSummary,
     UnitPeriodSummary,
 )
 
@@ -84,7 +88,8 @@ def _recount_learners(user_ids, program_ids) -> None:
     old = list(stored.values_list("user_id", "program_id", "commune_id", "completion_commune_id"))
     pairs = {(c, p) for _u, p, *communes in old for c in communes if c}
     pairs |= {(c, f.program_id) for f in facts.values() for c in (f.commune_id, f.completion_commune_id) if c}
-    parent_of = _lock_units({c for c, _p in pairs})
+    today = _today_units({c for c, _p in pairs})
+    parent_of = _lock_units({c for c, _p in pairs}, today)
     _write_learner_rows(list(facts.values()))
     gone = [(u, p) for u, p, *_rest in old if (u, p) not in facts]
     _delete_learner_rows(gone)
@@ -92,6 +97,7 @@ def _recount_learners(user_ids, program_ids) -> None:
     unit_pairs = {(unit, p) for c, p in pairs for unit in summaries.ancestors(c, parent_of)}
     for level in _levels_above({c for c, _p in pairs}, parent_of):
         _refresh_units({(unit, p) for unit, p in unit_pairs if unit in level})
+    _refresh_today(today, {p for _c, p in pairs})
 
 
 def refresh_registrations(commune_ids) -> None:
@@ -103,9 +109,28 @@ def refresh_registrations(commune_ids) -> None:
 
 @atomic_with_retry
 def _recount_registrations(commune_ids) -> None:
+    # A learner moved by a reform also counts, for earlier periods, in the units their old commune's links
+    # pass through (summaries.registration_stints): those are recounted too.
+    commune_ids = set(commune_ids) | {successor for _to, successor in retired_links(commune_ids).values()
+                                      if successor}
     parent_of = _lock_units(commune_ids)
     for level in _levels_above(commune_ids, parent_of):
         _refresh_registration_units(level)
+
+
+def retired_links(unit_ids) -> dict[int, tuple[datetime.date, int | None]]:
+    """Retired unit id -> (valid_to, default successor id) for these units and the units their default links
+    pass through (as far as summaries.registration_stints follows them); one query per hop."""
+    found, wanted = {}, set(unit_ids)
+    for _hop in range(summaries.STINT_HOPS + 1):
+        wanted -= found.keys()
+        if not wanted:
+            break
+        rows = Locality.objects.filter(pk__in=wanted, valid_to__isnull=False).values_list(
+            "pk", "valid_to", "successor_id")
+        found.update({pk: (valid_to, successor) for pk, valid_to, successor in rows})
+        wanted = {successor for _pk, _to, successor in rows if successor}
+    return found
 
 
 def _limit_rows(queryset, program_ids):
@@ -124,7 +149,55 @@ def _lock_learners(user_ids) -> None:
     advisory_lock(LEARNER_LOCK, user_ids)
 
 
-def _lock_units(commune_ids) -> dict[int, int | None]:
+def _today_q(prefixes, lookup: str) -> Q:
+    """Units whose path today (TodayPath, else their own) passes `lookup` ("in", "startswith") for any of
+    `prefixes`; each alternative is an indexed read."""
+    condition = Q(pk__in=[])
+    if lookup == "in":
+        return Q(today_path__isnull=True, path__in=list(prefixes)) | Q(today_path__path__in=list(prefixes))
+    for prefix in prefixes:
+        condition |= Q(today_path__isnull=True, path__startswith=prefix) | Q(today_path__path__startswith=prefix)
+    return condition
+
+
+def _today_units(commune_ids) -> dict[int, tuple[str, str]]:
+    """The current units whose regrouped rows these communes count in: id -> (path today, level)."""
+    keys = Locality.objects.filter(pk__in=commune_ids).annotate(key=Coalesce("today_path__path", "path"))
+    prefixes = {prefix for key in keys.values_list("key", flat=True) for prefix in path_prefixes(key)}
+    if not prefixes:
+        return {}
+    units = Locality.objects.current().filter(_today_q(prefixes, "in")).annotate(
+        key=Coalesce("today_path__path", "path")).values_list("pk", "key", "level")
+    return {pk: (key, level) for pk, key, level in units}
+
+
+def _refresh_today(units: dict[int, tuple[str, str]], program_ids) -> None:
+    """Recount the regrouped rows of these current units (in these programs) from the commune rows of every
+    commune whose path today lies under theirs."""
+    if not units or not program_ids:
+        return
+    by_key = {key: pk for pk, (key, _level) in units.items()}
+    tops = minimal_prefixes(by_key)
+    # Every unit whose path today lies under a top unit lies in its ground (localities.grounds): indexed
+    # path prefixes; a top that sits elsewhere today is found by its path today.
+    grounds = [prefix for unit in Locality.objects.filter(pk__in=[by_key[top] for top in tops])
+               for prefix in (unit.ground_prefixes() if unit.path in by_key else [])]
+    moved_tops = [top for top in tops if top not in set(grounds)]
+    condition = ground_q(grounds) | _today_q(moved_tops, "startswith")
+    communes = {pk: key for pk, key in Locality.objects.communes().filter(condition).annotate(
+        key=Coalesce("today_path__path", "path")).values_list("pk", "key")
+        if any(key.startswith(top) for top in tops)}
+    rows = PeriodSummary.objects.filter(commune_id__in=list(communes), program_id__in=program_ids).values_list(
+        "commune_id", "program_id", "target_group", "period_start", *summaries.PERIOD_FIELDS)
+    counts = defaultdict(summaries.PeriodCounts)
+    for commune_id, program_id, group, start, *values in rows.iterator(chunk_size=BATCH):
+        for prefix in path_prefixes(communes[commune_id]):
+            if prefix in by_key:
+                counts[(by_key[prefix], program_id, group, start)].add(summaries.PeriodCounts(*values))
+    _replace_rows(TodayPeriodSummary, "unit_id", {(u, p) for u in units for p in program_ids}, counts)
+
+
+def _lock_units(commune_ids, today=None) -> dict[int, int | None]:
     """Serialise refreshes touching the same units, so each recount (commune rows, then each rollup level)
     reads the others' committed rows. Returns the parent of each commune and of each unit above it.
 
@@ -136,7 +209,12 @@ def _lock_units(commune_ids) -> dict[int, int | None]:
     districts = {pk for pk in parent_of.values() if pk}
     parent_of.update(Locality.objects.filter(pk__in=districts).values_list("pk", "parent_id"))
     provinces = {parent_of[pk] for pk in districts if parent_of.get(pk)}
-    for units in (set(commune_ids) | districts, provinces - districts):
+    # Today's units whose regrouped rows the refresh recounts: communes and districts with the first,
+    # provinces with the second statement.
+    today = today or {}
+    today_provinces = {pk for pk, (_key, level) in today.items() if level == Level.PROVINCE}
+    first = set(commune_ids) | districts | (set(today) - today_provinces)
+    for units in (first, (provinces | today_provinces) - first):
         advisory_lock(UNIT_LOCK, units)
     return parent_of
 
@@ -220,30 +298,38 @@ def _write_counts(model, unit_field: str, counts: dict) -> None:
         update_fields=list(summaries.PERIOD_FIELDS))
 
 
+REGISTRATION_KEY = ("unit_id", "target_group", "period_start", "counted_from", "counted_to")
+
+
 def _refresh_registration_units(units: set[int]) -> None:
-    """Recount registrations of these units: profiles in communes directly under each, plus the rows of
-    the units under it."""
-    profiles = LearnerProfile.objects.filter(commune__parent_id__in=units).values_list(
-        "commune__parent_id", "target_group", "created_at")
-    counts = defaultdict(int)
-    for unit_id, group, created_at in profiles.iterator(chunk_size=BATCH):
-        counts[(unit_id, group, summaries.half_year_start(created_at))] += 1
+    """Recount registrations of these units: learners with a stint in a commune directly under each (their
+    commune today, or one they had before a reform), plus the rows of the units under it."""
+    lookups = ["commune", "commune_before_reform",
+               *("commune_before_reform" + "__successor" * hop for hop in range(1, summaries.STINT_HOPS + 1))]
+    condition = Q()
+    for lookup in lookups:
+        condition |= Q(**{f"{lookup}__parent_id__in": units})
+    profiles = list(LearnerProfile.objects.filter(condition).values_list(
+        "commune_id", "commune_before_reform_id", "target_group", "created_at"))
+    retired = retired_links({before for _c, before, _g, _at in profiles if before})
+    communes = {commune for commune, *_rest in profiles} | set(retired)
+    parent_of = dict(Locality.objects.filter(pk__in=communes).values_list("pk", "parent_id"))
+    counts = defaultdict(int, summaries.registration_counts(profiles, parent_of, retired, units=units))
     below = RegistrationSummary.objects.filter(unit__parent_id__in=units).values_list(
-        "unit__parent_id", "target_group", "period_start", "registered")
-    for unit_id, group, start, registered in below:
-        counts[(unit_id, group, start)] += registered
-    existing = RegistrationSummary.objects.filter(unit_id__in=units).values_list(
-        "pk", "unit_id", "target_group", "period_start")
+        "unit__parent_id", *REGISTRATION_KEY[1:], "registered")
+    for unit_id, *key, registered in below:
+        counts[(unit_id, *key)] += registered
+    existing = RegistrationSummary.objects.filter(unit_id__in=units).values_list("pk", *REGISTRATION_KEY)
     RegistrationSummary.objects.filter(pk__in=[pk for pk, *key in existing if tuple(key) not in counts]).delete()
     _write_registrations(counts)
 
 
 def _write_registrations(counts: dict) -> None:
-    rows = [RegistrationSummary(unit_id=u, target_group=g, period_start=start, registered=n)
-            for (u, g, start), n in counts.items()]
-    RegistrationSummary.objects.bulk_create(rows, batch_size=BATCH, update_conflicts=True,
-                                            unique_fields=["unit", "target_group", "period_start"],
-                                            update_fields=["registered"])
+    rows = [RegistrationSummary(**dict(zip(REGISTRATION_KEY, key, strict=True)), registered=n)
+            for key, n in counts.items()]
+    RegistrationSummary.objects.bulk_create(
+        rows, batch_size=BATCH, update_conflicts=True,
+        unique_fields=[name.removesuffix("_id") for name in REGISTRATION_KEY], update_fields=["registered"])
 
 
 @dataclass
@@ -253,7 +339,9 @@ class Drift:
     learner_rows: list = field(default_factory=list)  # (user_id, program_id) keys
     period_rows: list = field(default_factory=list)  # (commune_id, program_id, group, start) keys
     unit_rows: list = field(default_factory=list)  # (unit_id, program_id, group, start) keys
-    registration_rows: list = field(default_factory=list)  # (unit_id, group, start) keys
+    registration_rows: list = field(default_factory=list)  # REGISTRATION_KEY keys
+    today_paths: list = field(default_factory=list)  # locality ids
+    today_rows: list = field(default_factory=list)  # (unit_id, program_id, group, start) keys
 
     @property
     def found(self) -> bool:
@@ -261,13 +349,15 @@ class Drift:
 
     @property
     def count(self) -> int:
-        return len(self.learner_rows) + len(self.period_rows) + len(self.unit_rows) + len(self.registration_rows)
+        return (len(self.learner_rows) + len(self.period_rows) + len(self.unit_rows) + len(self.registration_rows)
+                + len(self.today_paths) + len(self.today_rows))
 
     def summary(self) -> str:
         return (f"{len(self.learner_rows)} learner rows, {len(self.period_rows)} period rows, "
-                f"{len(self.unit_rows)} unit rows, {len(self.registration_rows)} registration rows differ; "
+                f"{len(self.unit_rows)} unit rows, {len(self.registration_rows)} registration rows, "
+                f"{len(self.today_paths)} paths today, {len(self.today_rows)} regrouped rows differ; "
                 f"first: {self.learner_rows[:5]} {self.period_rows[:5]} {self.unit_rows[:5]} "
-                f"{self.registration_rows[:5]}")
+                f"{self.registration_rows[:5]} {self.today_paths[:5]} {self.today_rows[:5]}")
 
 
 @dataclass
@@ -278,6 +368,8 @@ class _Expected:
     periods: dict
     units: dict
     registrations: dict
+    today_paths: dict
+    today: dict
 
 
 def _stored_counts(model, unit_field: str) -> dict:
@@ -287,23 +379,33 @@ def _stored_counts(model, unit_field: str) -> dict:
 
 
 def _compute_drift() -> tuple[_Expected, Drift]:
-    parent_of = dict(Locality.objects.values_list("pk", "parent_id"))
+    units = list(Locality.objects.values_list("pk", "path", "parent_id", "valid_to", "successor_id",
+                                              "successor__path").iterator(chunk_size=BATCH))
+    parent_of = {pk: parent for pk, _path, parent, *_rest in units}
     facts = summaries.learner_facts()
     counts = summaries.period_counts(facts.values())
+    retired = {pk: (valid_to, successor) for pk, _path, _parent, valid_to, successor, _spath in units if valid_to}
+    profiles = LearnerProfile.objects.values_list("commune_id", "commune_before_reform_id", "target_group",
+                                                  "created_at")
+    paths_today = summaries.today_paths((pk, path, valid_to, spath) for pk, path, _p, valid_to, _s, spath in units)
+    keys = summaries.today_keys(((pk, path) for pk, path, _p, valid_to, *_rest in units if not valid_to), paths_today)
+    today = summaries.today_counts(counts, {pk: paths_today.get(pk, path) for pk, path, *_rest in units}, keys)
     expected = _Expected(facts, counts, summaries.unit_counts(counts, parent_of), summaries.registration_counts(
-        LearnerProfile.objects.values_list("commune_id", "target_group", "created_at").iterator(chunk_size=BATCH),
-        parent_of))
+        profiles.iterator(chunk_size=BATCH), parent_of, retired), paths_today, today)
     stored_learners = {(row[0], row[1]): tuple(row[2:]) for row in LearnerProgramSummary.objects.values_list(
         "user_id", "program_id", *summaries.LEARNER_FIELDS).iterator(chunk_size=BATCH)}
-    stored_registrations = {tuple(row[:3]): row[3] for row in RegistrationSummary.objects.values_list(
-        "unit_id", "target_group", "period_start", "registered")}
+    stored_registrations = {tuple(row[:-1]): row[-1] for row in RegistrationSummary.objects.values_list(
+        *REGISTRATION_KEY, "registered")}
     drift = Drift(
         learner_rows=_differences({k: f.values() for k, f in facts.items()}, stored_learners),
         period_rows=_differences({k: v.values() for k, v in counts.items()},
                                  _stored_counts(PeriodSummary, "commune_id")),
         unit_rows=_differences({k: v.values() for k, v in expected.units.items()},
                                _stored_counts(UnitPeriodSummary, "unit_id")),
-        registration_rows=_differences(expected.registrations, stored_registrations))
+        registration_rows=_differences(expected.registrations, stored_registrations),
+        today_paths=_differences(paths_today, dict(TodayPath.objects.values_list("locality_id", "path"))),
+        today_rows=_differences({k: v.values() for k, v in today.items()},
+                                _stored_counts(TodayPeriodSummary, "unit_id")))
     return expected, drift
 
 
@@ -327,19 +429,28 @@ def rebuild_summaries() -> Drift:
         facts = expected.learners
         _write_learner_rows([facts[key] for key in drift.learner_rows if key in facts])
         _delete_learner_rows([key for key in drift.learner_rows if key not in facts])
+        _write_today_paths(expected.today_paths, drift.today_paths)
         for model, unit_field, computed, keys in (
                 (PeriodSummary, "commune_id", expected.periods, drift.period_rows),
-                (UnitPeriodSummary, "unit_id", expected.units, drift.unit_rows)):
+                (UnitPeriodSummary, "unit_id", expected.units, drift.unit_rows),
+                (TodayPeriodSummary, "unit_id", expected.today, drift.today_rows)):
             _write_counts(model, unit_field, {key: computed[key] for key in keys if key in computed})
             _delete_keys(model, (unit_field, "program_id", "target_group", "period_start"),
                          [key for key in keys if key not in computed])
         registrations = expected.registrations
         _write_registrations({key: registrations[key] for key in drift.registration_rows if key in registrations})
-        _delete_keys(RegistrationSummary, ("unit_id", "target_group", "period_start"),
+        _delete_keys(RegistrationSummary, REGISTRATION_KEY,
                      [key for key in drift.registration_rows if key not in registrations])
     if drift.found:
         logger.warning("report summaries rebuilt, drift repaired: %s", drift.summary())
     return drift
+
+
+def _write_today_paths(expected: dict[int, str], differing: list[int]) -> None:
+    TodayPath.objects.filter(locality_id__in=[pk for pk in differing if pk not in expected]).delete()
+    TodayPath.objects.bulk_create(
+        [TodayPath(locality_id=pk, path=expected[pk]) for pk in differing if pk in expected], batch_size=BATCH,
+        update_conflicts=True, unique_fields=["locality"], update_fields=["path"])
 
 
 def _delete_keys(model, fields: tuple[str, ...], keys) -> None:

@@ -24,6 +24,8 @@ from courses.models import (
     ProgramPage,
     ProgressStatus,
 )
+from localities.grounds import resolve_path
+from localities.models import path_prefixes
 
 # Fields of LearnerProgramSummary that the computation fills (and the drift check compares).
 LEARNER_FIELDS = ("commune_id", "completion_commune_id", "target_group", "enrolled_at", "unenrolled_at",
@@ -247,12 +249,81 @@ def ancestors(locality_id: int, parent_of: dict[int, int | None]) -> list[int]:
     return found
 
 
-def registration_counts(profiles, parent_of: dict[int, int | None]) -> dict[tuple, int]:
-    """Registered learners per (unit_id, target_group, half-year of registration) for every unit above
-    each learner's commune today. `profiles` yields (commune_id, target_group, created_at)."""
+# Where a registered learner counts "as the units were": for periods ending in [counted_from, counted_to].
+BEFORE_ALL, FOREVER = datetime.date(1, 1, 1), datetime.date(9999, 12, 31)
+# Units a learner moved by a reform passes through after the commune they had (2023 -> 2024 -> 2025 lists);
+# reports.selectors.then_commune_path follows as many in SQL.
+STINT_HOPS = 2
+
+
+def registration_stints(commune_id: int, before_id: int | None,
+                        retired: dict[int, tuple[datetime.date, int | None]]) -> list[tuple[int, datetime.date,
+                                                                                              datetime.date]]:
+    """The commune a learner counts in, as the units were at the end of a period, per span of end dates.
+
+    A learner moved by a reform (`migrate_to_current_map` keeps the commune they had in
+    `commune_before_reform`) counts in that commune for periods ending while it existed, then in each unit its
+    default successor links pass through while that existed, then in their commune today. Anyone else counts
+    in their commune today whatever the period. `retired`: unit id -> (valid_to, successor id) of retired units.
+    """
+    if before_id is None:
+        return [(commune_id, BEFORE_ALL, FOREVER)]
+    stints, start, unit = [], BEFORE_ALL, before_id
+    for _hop in range(STINT_HOPS + 1):
+        if unit is None or unit == commune_id or unit not in retired:
+            break
+        valid_to, successor = retired[unit]
+        stints.append((unit, start, valid_to))
+        start, unit = valid_to + datetime.timedelta(days=1), successor
+    stints.append((commune_id, start, FOREVER))
+    return stints
+
+
+def registration_counts(profiles, parent_of: dict[int, int | None],
+                        retired: dict[int, tuple[datetime.date, int | None]], units=None) -> dict[tuple, int]:
+    """Registered learners per (unit_id, target_group, half-year of registration, counted_from, counted_to) for
+    every unit above the commune of each of the learner's stints (`registration_stints`); only `units` if
+    given (their direct children's learners). `profiles` yields (commune_id, commune_before_reform_id,
+    target_group, created_at)."""
     counts = defaultdict(int)
-    for commune_id, group, created_at in profiles:
+    for commune_id, before_id, group, created_at in profiles:
         start = half_year_start(created_at)
-        for unit_id in ancestors(commune_id, parent_of):
-            counts[(unit_id, group, start)] += 1
+        for stint_commune, counted_from, counted_to in registration_stints(commune_id, before_id, retired):
+            above = ancestors(stint_commune, parent_of)
+            for unit_id in (above[:1] if units is not None else above):
+                if units is None or unit_id in units:
+                    counts[(unit_id, group, start, counted_from, counted_to)] += 1
     return dict(counts)
+
+
+# Today's structure -------------------------------------------------------------------------
+
+def today_paths(units) -> dict[int, str]:
+    """Unit id -> its path in today's structure, for every unit whose path today differs from its own.
+    `units` yields (pk, path, valid_to, successor path) of every unit."""
+    units = list(units)
+    moved = {path: successor for _pk, path, valid_to, successor in units if valid_to and successor}
+    found = {}
+    for pk, path, _valid_to, _successor in units:
+        today = resolve_path(path, moved)
+        if today != path:
+            found[pk] = today
+    return found
+
+
+def today_keys(current_units, paths_today: dict[int, str]) -> dict[str, int]:
+    """Path today -> id of the current unit that has it. `current_units` yields (pk, path)."""
+    return {paths_today.get(pk, path): pk for pk, path in current_units}
+
+
+def today_counts(counts: dict, commune_paths: dict[int, str], keys: dict[str, int]) -> dict[tuple, PeriodCounts]:
+    """The commune rows regrouped onto today's units: each counts in every current unit whose path today is a
+    prefix of the commune's path today. `commune_paths`: commune id -> its path today."""
+    result = defaultdict(PeriodCounts)
+    for (commune_id, program_id, group, start), value in counts.items():
+        path = commune_paths.get(commune_id)
+        for prefix in path_prefixes(path) if path else ():
+            unit_id = keys.get(prefix)
+            if unit_id is not None:
+                result[(unit_id, program_id, group, start)].add(value)
+    return dict(result)

@@ -3,8 +3,10 @@
 Builds a throw-away test database with tests/bench/generate_national.py (never touches your data), then
 prints the median time of the national view, a province view and a district view (the selector alone and
 the whole HTTP page), the same figures by a plain GROUP BY over enrolments, progress and completions,
-the learner export (all learner × program rows) written by the export task, and the views regrouped onto
-today's units after a merger of the 2025 reform's scale (two communes in three).
+the learner export (all learner × program rows) written by the export task; then it loads a synthetic national
+2025 reform (63 provinces into 34, every three communes into one directly under the new province, districts
+abolished, learners moved), checks that the 2023 views as then give the same figures, and times the views
+regrouped onto today's units.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/lms_bench .venv/bin/python tests/bench/bench_reports.py --scale 1
 """
@@ -126,28 +128,50 @@ def run(args):
     started = time.perf_counter()
     drift = services.check_summary_drift()
     print(f"drift check: {time.perf_counter() - started:.1f} s, drift found: {drift.found}")
-    retired = merge_two_communes_in_three()
-    province_ms = timed(lambda: selectors.locality_report(admin, province, today))
-    national_ms = timed(lambda: selectors.locality_report(admin, None, today), repeat=3)
-    print(f"after merging {retired} communes into a neighbour (the 2025 reform's scale), regrouped onto today's "
-          f"units: province {province_ms:.1f} ms, national {national_ms:.1f} ms")
+    reform(admin, client)
 
 
-def merge_two_communes_in_three() -> int:
-    """Retire two communes in every three into the first of them, in every district (last step: it changes the
-    units every figure above was read from)."""
+def figures_of(report) -> list:
+    from dataclasses import astuple
+
+    return [(row.locality.path, astuple(row.figures)) for row in report.rows] + [astuple(report.totals)]
+
+
+def reform(admin, client):
+    """The synthetic national 2025 reform (generate_national.load_national_reform): the views as then give the
+    same figures as before it; the views regrouped onto today's units are timed against the targets."""
     import datetime
 
-    from localities.models import Locality
+    from generate_national import load_national_reform
 
-    retired = 0
-    for district in Locality.objects.districts():
-        communes = list(Locality.objects.filter(parent=district).order_by("code").values_list("pk", flat=True))
-        for first in range(0, len(communes), 3):
-            merged = communes[first + 1:first + 3]
-            retired += Locality.objects.filter(pk__in=merged).update(
-                valid_to=datetime.date(2025, 6, 30), successor_id=communes[first])
-    return retired
+    from localities.models import Locality
+    from reports import selectors
+    from reports.selectors import Filters
+
+    old_province = Locality.objects.provinces().order_by("code")[1]
+    year_2023 = Filters(start=datetime.date(2023, 1, 1), end=datetime.date(2023, 12, 31))
+    before = {label: figures_of(selectors.locality_report(admin, parent, year_2023))
+              for label, parent in (("national", None), ("province", old_province))}
+    loaded = load_national_reform()
+    print("national reform:", " ".join(f"{k}={v:.1f}" if isinstance(v, float) else f"{k}={v}"
+                                       for k, v in loaded.items()))
+    for label, parent in (("national", None), ("province", old_province)):
+        same = figures_of(selectors.locality_report(admin, parent, year_2023)) == before[label]
+        then_ms = timed(lambda parent=parent: selectors.locality_report(admin, parent, year_2023))
+        print(f"as then, 2023, {label:8s}: {then_ms:7.1f} ms, figures identical to before the reform: {same}")
+    province = Locality.objects.provinces().current().order_by("code")[1]
+    commune = Locality.objects.communes().current().filter(parent=province).order_by("code").first()
+    today = Filters(structure="today")  # all time, regrouped: the widest read
+    for label, parent, url in [("national", None, "/reports/?period=all&structure=today"),
+                               ("province", province, f"/reports/unit/{province.pk}/?period=all&structure=today"),
+                               ("commune", commune, f"/reports/unit/{commune.pk}/?period=all&structure=today")]:
+        selector_ms = timed(lambda parent=parent: selectors.locality_report(admin, parent, today))
+        selector_queries = count_queries(lambda parent=parent: selectors.locality_report(admin, parent, today))
+        queries = count_queries(lambda url=url: client.get(url))
+        page_ms = timed(lambda url=url: client.get(url))
+        rows = len(selectors.locality_report(admin, parent, today).rows)
+        print(f"regrouped {label:8s} ({rows} rows): selector {selector_ms:7.1f} ms ({selector_queries} queries)"
+              f"   page {page_ms:7.1f} ms ({queries} queries)")
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection  # noqa: E402
+from django.db.models import F  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 PROVINCES, DISTRICTS_PER_PROVINCE, COMMUNES_PER_DISTRICT = 63, 11, 15
@@ -185,6 +186,73 @@ def _copy_progress(rows):
             copy.write_row(row)
 
 
+NEW_PROVINCES, REFORM_DATE = 34, datetime.date(2025, 7, 1)
+
+
+def load_national_reform() -> dict:
+    """The 2025 reform, synthetic and national: the 63 provinces merge into 34 (province i into new province
+    i * 34 // 63, which carries the code of its first province, era-suffixed: "01~20250701."), every district
+    is abolished into its new province, and every three communes of a district merge into one new commune
+    directly under the new province (its default successor). Learner profiles move to the new communes as
+    `migrate_to_current_map` moves them (in one statement here); every record keeps its unit. Then the grounds
+    and the summaries are recomputed, as after a real load. Returns counts and timings."""
+    from django.db.models import OuterRef, Subquery
+
+    from accounts.models import LearnerProfile
+    from localities.bulk import update_column
+    from localities.grounds import refresh_grounds
+    from localities.models import Level, Locality, Succession, UnitType
+    from reports import services
+
+    started = time.perf_counter()
+    day_before = REFORM_DATE - datetime.timedelta(days=1)
+    old_provinces = list(Locality.objects.provinces().order_by("code"))
+    retired = Locality.objects.filter(valid_to__isnull=True).update(valid_to=day_before)
+    heads = {}
+    for index, province in enumerate(old_provinces):
+        heads.setdefault(index * NEW_PROVINCES // len(old_provinces), province.code)
+    Locality.objects.bulk_create([
+        Locality(level=Level.PROVINCE, code=code, name=f"Tỉnh mới {code}", unit_type=UnitType.TINH,
+                 path=f"{code}~{REFORM_DATE:%Y%m%d}.", valid_from=REFORM_DATE) for code in heads.values()])
+    new_province = dict(Locality.objects.provinces().filter(valid_from=REFORM_DATE).values_list("code", "pk"))
+    province_of = {p.pk: new_province[heads[i * NEW_PROVINCES // len(old_provinces)]]
+                   for i, p in enumerate(old_provinces)}
+    paths = dict(Locality.objects.filter(pk__in=new_province.values()).values_list("pk", "path"))
+    successor, groups = dict(province_of), []
+    for district in Locality.objects.districts().order_by("path").values_list("pk", "parent_id"):
+        target = province_of[district[1]]
+        successor[district[0]] = target
+        communes = list(Locality.objects.filter(parent_id=district[0]).order_by("code").values_list("pk", "code"))
+        groups += [(target, communes[first:first + 3]) for first in range(0, len(communes), 3)]
+    Locality.objects.bulk_create(
+        [Locality(level=Level.COMMUNE, code=group[0][1], name=f"Xã mới {group[0][1]}", unit_type=UnitType.XA,
+                  parent_id=target, path=f"{paths[target]}{group[0][1]}.", valid_from=REFORM_DATE)
+         for target, group in groups], batch_size=BATCH)
+    new_commune = dict(Locality.objects.communes().filter(valid_from=REFORM_DATE).values_list("code", "pk"))
+    for _target, group in groups:
+        for pk, _code in group:
+            successor[pk] = new_commune[group[0][1]]
+    update_column(Locality, "successor_id", successor)
+    Succession.objects.bulk_create([Succession(predecessor_id=old, successor_id=new, effective=REFORM_DATE,
+                                               is_default=True) for old, new in successor.items()], batch_size=BATCH)
+    LearnerProfile.objects.update(
+        commune_before_reform=F("commune"), needs_commune_confirmation=True,
+        commune=Subquery(Locality.objects.filter(pk=OuterRef("commune_id")).values("successor_id")[:1]))
+    timings = {"reform_load_s": time.perf_counter() - started}
+    started = time.perf_counter()
+    refresh_grounds()  # its map_changed signal has the summaries rebuilt on commit (here: at once, eagerly)
+    timings["grounds_and_rebuild_s"] = time.perf_counter() - started
+    started = time.perf_counter()
+    drift = services.rebuild_summaries()
+    timings["rebuild_again_s"] = time.perf_counter() - started
+    timings["drift_left"] = drift.count
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return {"retired_units": retired, "new_provinces": len(new_province), "new_communes": len(new_commune),
+            **timings}
+
+
 def generate(scale: float) -> dict:
     """Build everything and the summaries; returns counts and timings."""
     from reports import services
@@ -210,6 +278,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=0.02, help="1 = national size (100,000 learners)")
     parser.add_argument("--keep", action="store_true", help="write into DATABASE_URL's database, do not drop it")
+    parser.add_argument("--reform", action="store_true", help="then load the synthetic national 2025 reform")
     args = parser.parse_args()
     old_name = None
     if not args.keep:
@@ -219,6 +288,8 @@ def main():
         old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         result = generate(args.scale)
+        if args.reform:
+            result.update(load_national_reform())
         print(" ".join(f"{key}={value:.1f}" if isinstance(value, float) else f"{key}={value}"
                        for key, value in result.items()), f"on {connection.vendor}")
     finally:
