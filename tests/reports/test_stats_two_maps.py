@@ -21,7 +21,7 @@ from reports import services as report_services
 from reports.forms import ReportFilterForm
 from reports.selectors import Filters, Structure
 
-from ..conftest import make_staff
+from ..conftest import make_learner, make_staff
 from . import test_stats_fixtures as fx
 from .test_stats_fixtures import finish, learner_in
 
@@ -218,10 +218,13 @@ def test_district_rows_only_for_periods_when_districts_existed(history_2023):
 @pytest.mark.django_db
 def test_loading_a_map_rebuilds_the_summaries_on_commit(django_capture_on_commit_callbacks):
     from outbox.models import OutboxMessage
-    from tests.localities.builders import load_2023
+    from tests.localities.builders import load_2023, load_2024
 
+    load_2023()
+    assert not OutboxMessage.objects.filter(task_name="reports.rebuild_summaries").exists()  # nobody to regroup
+    make_learner(Locality.objects.get(code="07502"))
     with django_capture_on_commit_callbacks(execute=True):
-        load_2023()
+        load_2024()
         queued = OutboxMessage.objects.filter(task_name="reports.rebuild_summaries")
         assert queued.count() == 1
     assert OutboxMessage.objects.get(task_name="reports.rebuild_summaries").sent_at is not None  # it ran
