@@ -118,10 +118,12 @@ def _rows(records: Iterator[tuple[int, Sequence]], header: list[str], max_rows: 
 
 def _check_cell_lengths(line: int, header: list[str], cells: list[str]) -> None:
     for column, cell in enumerate(cells):
+        name = header[column] if column < len(header) and header[column] else str(column + 1)
         if len(cell) > MAX_CELL_CHARS:
-            name = header[column] if column < len(header) and header[column] else str(column + 1)
             raise _reject(line, _("ô ở cột “%(column)s” dài quá %(max)s ký tự") % {
                 "column": name, "max": number_format(MAX_CELL_CHARS, force_grouping=True)})
+        if "\x00" in cell:  # never meaningful in a name or a code; PostgreSQL cannot store it
+            raise _reject(line, _("ô ở cột “%(column)s” chứa ký tự NUL không hợp lệ") % {"column": name})
 
 
 def _cell_text(cell) -> str:
