@@ -15,7 +15,9 @@ def posted_answers(post, files) -> list[PostedAnswer]:
     ids = post.getlist("question")
     if not ids or any(not re.fullmatch(r"\d{1,12}", value) for value in ids):
         raise InvalidResponse(_("Không có câu trả lời hợp lệ."))
-    return [PostedAnswer(int(qid), post.getlist(f"q{qid}"), files.get(f"q{qid}")) for qid in dict.fromkeys(ids)]
+    # NUL characters are dropped: never typed by a person, and PostgreSQL cannot store them.
+    return [PostedAnswer(int(qid), [value.replace("\x00", "") for value in post.getlist(f"q{qid}")],
+                         files.get(f"q{qid}")) for qid in dict.fromkeys(ids)]
 
 
 class MarkForm(forms.Form):

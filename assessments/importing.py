@@ -209,6 +209,9 @@ def parse_gift(data: bytes, default_topic: str) -> list[QuestionSpec]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportRejected([RowError(0, _("Tệp GIFT phải mã hoá UTF-8."))]) from exc
+    if "\x00" in text:  # a binary file, never a question bank; PostgreSQL cannot store the character
+        raise ImportRejected([RowError(text[:text.index("\x00")].count("\n") + 1,
+                                       _("Tệp GIFT chứa ký tự NUL không hợp lệ."))])
     specs, errors, topic = [], [], default_topic
     for line, block in _gift_blocks(text):
         if block.startswith("$CATEGORY:"):
