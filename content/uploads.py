@@ -121,8 +121,10 @@ def _check_text(fileobj) -> Detected:
     return Detected("txt", "text/plain")
 
 
-def _check_image(fileobj) -> None:
-    """Open with Pillow's bomb guard turned into errors, then enforce our own pixel limit."""
+def image_size(fileobj) -> tuple[int, int]:
+    """Width and height read by Pillow with its decompression-bomb guard turned into a refusal (a tiny file
+    with a huge canvas is refused before any decoding); a file Pillow cannot read is refused too. Also
+    serves the quiz file answers (assessments.uploads)."""
     fileobj.seek(0)
     try:
         with warnings.catch_warnings():
@@ -137,6 +139,12 @@ def _check_image(fileobj) -> None:
         raise ValidationError(_("Không đọc được ảnh: tệp bị hỏng."), code="broken") from None
     finally:
         fileobj.seek(0)
+    return width, height
+
+
+def _check_image(fileobj) -> None:
+    """Pillow's bomb guard, then our own pixel limit."""
+    width, height = image_size(fileobj)
     if width * height > max_image_pixels():
         raise ValidationError(
             _("Ảnh %(width)s×%(height)s điểm ảnh vượt giới hạn %(limit)s điểm ảnh.")
