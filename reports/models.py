@@ -61,14 +61,10 @@ class LearnerProgramSummary(models.Model):
         ]
 
 
-class PeriodSummary(models.Model):
-    """Per commune × program × target group × half-year: how many events of each kind fell in it.
+class PeriodCounts(models.Model):
+    """The counts of one unit × program × target group × half-year, shared by the commune rows and the two
+    rollups (`summaries.PERIOD_FIELDS` names the counts)."""
 
-    Counts are additive over half-years, so a year, a half-year or all time is one SUM. Each event
-    counts in the commune recorded with it (enrolment or completion) and in the half-year of its date.
-    """
-
-    commune = models.ForeignKey("localities.Locality", on_delete=models.PROTECT, related_name="+")
     program = models.ForeignKey("courses.ProgramPage", on_delete=models.CASCADE, related_name="+")
     target_group = models.CharField(max_length=1, blank=True)
     period_start = models.DateField()  # 1 January or 1 July
@@ -84,6 +80,19 @@ class PeriodSummary(models.Model):
     open_last_seen = models.PositiveIntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class PeriodSummary(PeriodCounts):
+    """Per commune × program × target group × half-year: how many events of each kind fell in it.
+
+    Counts are additive over half-years, so a year, a half-year or all time is one SUM. Each event
+    counts in the commune recorded with it (enrolment or completion) and in the half-year of its date.
+    """
+
+    commune = models.ForeignKey("localities.Locality", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
         constraints = [
             models.UniqueConstraint(fields=["commune", "program", "target_group", "period_start"],
                                     name="period_summary_one_per_key"),
@@ -94,7 +103,7 @@ class PeriodSummary(models.Model):
         ]
 
 
-class UnitPeriodSummary(models.Model):
+class UnitPeriodSummary(PeriodCounts):
     """The period rows of every commune below a district-level or province-level unit, summed: the rollup
     that the national view (province rows) and a province view (district rows) read.
 
@@ -103,17 +112,6 @@ class UnitPeriodSummary(models.Model):
     """
 
     unit = models.ForeignKey("localities.Locality", on_delete=models.PROTECT, related_name="+")
-    program = models.ForeignKey("courses.ProgramPage", on_delete=models.CASCADE, related_name="+")
-    target_group = models.CharField(max_length=1, blank=True)
-    period_start = models.DateField()
-    enrolled = models.PositiveIntegerField(default=0)
-    started = models.PositiveIntegerField(default=0)
-    completed = models.PositiveIntegerField(default=0)
-    passed = models.PositiveIntegerField(default=0)
-    certified = models.PositiveIntegerField(default=0)
-    score_sum = models.DecimalField(max_digits=12, decimal_places=2, default=0)
-    score_count = models.PositiveIntegerField(default=0)
-    open_last_seen = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -136,24 +134,13 @@ class TodayPath(models.Model):
     path = models.CharField(max_length=120, db_index=True)
 
 
-class TodayPeriodSummary(models.Model):
+class TodayPeriodSummary(PeriodCounts):
     """The period rows of the communes of every era regrouped onto today's units: each commune's rows count
     in every current unit whose path today (`TodayPath`, else its own) is a prefix of the commune's path
     today. The regrouped views read the rows of their child units, as the views "as then" read
     `UnitPeriodSummary`; recounted with the commune rows, rebuilt and checked with them."""
 
     unit = models.ForeignKey("localities.Locality", on_delete=models.PROTECT, related_name="+")
-    program = models.ForeignKey("courses.ProgramPage", on_delete=models.CASCADE, related_name="+")
-    target_group = models.CharField(max_length=1, blank=True)
-    period_start = models.DateField()
-    enrolled = models.PositiveIntegerField(default=0)
-    started = models.PositiveIntegerField(default=0)
-    completed = models.PositiveIntegerField(default=0)
-    passed = models.PositiveIntegerField(default=0)
-    certified = models.PositiveIntegerField(default=0)
-    score_sum = models.DecimalField(max_digits=12, decimal_places=2, default=0)
-    score_count = models.PositiveIntegerField(default=0)
-    open_last_seen = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
