@@ -14,7 +14,7 @@ FREE_PREFIXES = ("/accounts/", "/static/", "/media/", "/i18n/", "/admin/", "/lea
 @receiver(user_logged_in, dispatch_uid="accounts.ask_to_confirm_commune")
 def ask_to_confirm_commune(sender, request, user, **kwargs):
     """Read once at sign-in and kept in the session, so other requests pay no query for it."""
-    profile = getattr(user, "learner_profile", None) if hasattr(user, "learner_profile") else None
+    profile = getattr(user, "learner_profile", None)  # staff have none (RelatedObjectDoesNotExist)
     if profile is not None and profile.needs_commune_confirmation:
         request.session[SESSION_KEY] = True
 

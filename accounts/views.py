@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from lms.access_views import forbidden_as_403
 from lms.tabular import ImportRejected
-from localities.models import Level
+from localities.models import Locality, path_prefixes
 from localities.selectors import current_successors
 
 from . import access, selectors, services
@@ -55,11 +55,8 @@ def confirm_commune(request):
 
 
 def _province_of(commune):
-    """Communes hang under their province since 1/7/2025, under a district before."""
-    unit = commune
-    while unit.parent_id and unit.level != Level.PROVINCE:
-        unit = unit.parent
-    return unit
+    """The unit at the root of the commune's path (its province, with or without a district between)."""
+    return Locality.objects.get(path=path_prefixes(commune.path)[0])
 
 
 def _safe_next(request) -> str:
