@@ -1,8 +1,10 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils.module_loading import import_string
 
 from lms.tabular import ImportRejected
 from localities.services import CURRENT_MAP_DATE, import_mapping_rows
+
+from ._reporting import refusal, units_summary
 
 DEFAULT_SOURCE = "localities.data.national.current_country_rows"
 
@@ -19,12 +21,5 @@ class Command(BaseCommand):
         try:
             result = import_mapping_rows(import_string(source)(), valid_from=CURRENT_MAP_DATE)
         except ImportRejected as rejected:
-            for error in rejected.errors:
-                self.stderr.write(str(error))
-            raise CommandError(f"{len(rejected.errors)} bad row(s); nothing was imported.") from None
-        counts = ", ".join(f"{level}: {count}" for level, count in result.counts.items() if count)
-        summary = (f"Current country: {counts} (created {result.created}, changed {result.changed}, "
-                   f"unchanged {result.unchanged})")
-        if result.nothing_changed:
-            summary += " - nothing changed."
-        self.stdout.write(self.style.SUCCESS(summary))
+            raise refusal(self, rejected, "bad row(s); nothing was imported.") from None
+        self.stdout.write(self.style.SUCCESS(units_summary("Current country", result)))

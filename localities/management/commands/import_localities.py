@@ -6,6 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from lms.tabular import ImportRejected
 from localities.services import import_units
 
+from ._reporting import refusal, units_summary
+
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 DEFAULT_FILE = DATA_DIR / "bac-giang-2023-units.csv"
 
@@ -27,14 +29,5 @@ class Command(BaseCommand):
         try:
             result = import_units(path.read_bytes(), path.name, valid_from=valid_from)
         except ImportRejected as rejected:
-            for error in rejected.errors:
-                self.stderr.write(str(error))
-            raise CommandError(f"{len(rejected.errors)} bad row(s); nothing was imported.") from None
-        counts = ", ".join(f"{level}: {count}" for level, count in result.counts.items() if count)
-        summary = (f"{path.name}: {counts} (created {result.created}, changed {result.changed}, "
-                   f"unchanged {result.unchanged})")
-        if result.name_en_filled:
-            summary += f"; English names filled in: {result.name_en_filled}"
-        if result.nothing_changed:
-            summary += " - nothing changed."
-        self.stdout.write(self.style.SUCCESS(summary))
+            raise refusal(self, rejected, "bad row(s); nothing was imported.") from None
+        self.stdout.write(self.style.SUCCESS(units_summary(path.name, result)))

@@ -5,6 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from lms.tabular import ImportRejected
 from localities.reform import import_reform
 
+from ._reporting import refusal
+
 
 class Command(BaseCommand):
     help = ("Load a reform file (old unit, its era, new unit, effective date, default flag, share): successor "
@@ -20,9 +22,7 @@ class Command(BaseCommand):
         try:
             result = import_reform(path.read_bytes(), path.name)
         except ImportRejected as rejected:
-            for error in rejected.errors:
-                self.stderr.write(str(error))
-            raise CommandError(f"{len(rejected.errors)} error(s); nothing was changed.") from None
+            raise refusal(self, rejected, "error(s); nothing was changed.") from None
         summary = (f"{path.name}: old units linked {result.linked}, already linked {result.unchanged}, "
                    f"retired {result.retired}")
         if result.nothing_changed:
