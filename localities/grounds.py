@@ -85,7 +85,9 @@ def refresh_grounds(locality_model=Locality, succession_model=Succession) -> int
         if stored != value:
             changed[pk] = value
     update_column(locality_model, "ground_paths", changed)
-    if locality_model is Locality:  # not from a data migration's historical models
+    # Only a change of ground regroups records (a first list only adds units); not from a data migration's
+    # historical models.
+    if changed and locality_model is Locality:
         from .signals import map_changed
 
         map_changed.send(sender=Locality)

@@ -81,11 +81,8 @@ def on_map_changed(sender, **kwargs):
     """A new map regroups records onto other units today (`TodayPath`, the regrouped rows) and moves the
     stints of learners moved by a reform: the summaries are rebuilt once the load commits (only the rows
     that differ are written), through the outbox so that a load with a broker does not wait for it.
-    A map loaded before anyone has signed up (a new installation) has nothing to regroup."""
-    from accounts.models import LearnerProfile
-
-    if LearnerProfile.objects.exists():
-        _batch(_MapRebuild).add()
+    Sent only when a unit's ground changed (localities.grounds.refresh_grounds)."""
+    _batch(_MapRebuild).add()
 
 
 class _TransactionBatch:

@@ -221,7 +221,7 @@ def test_loading_a_map_rebuilds_the_summaries_on_commit(django_capture_on_commit
     from tests.localities.builders import load_2023, load_2024
 
     load_2023()
-    assert not OutboxMessage.objects.filter(task_name="reports.rebuild_summaries").exists()  # nobody to regroup
+    assert not OutboxMessage.objects.filter(task_name="reports.rebuild_summaries").exists()  # no ground changed
     make_learner(Locality.objects.get(code="07502"))
     with django_capture_on_commit_callbacks(execute=True):
         load_2024()
