@@ -18,6 +18,19 @@ from . import hypothesis_profiles  # noqa: F401 - registers and loads the Hypoth
 PASSWORD = "correct-horse-42"
 
 
+@pytest.fixture(autouse=True)
+def celery_join_guard_reset():
+    """Celery keeps "a task is running, joining would block" in one process-wide flag
+    (celery/_state.py), set and restored around every eager task. Two threads running eager
+    tasks at once (the parallel-submit tests on PostgreSQL) can restore it in the wrong order
+    and leave it set, and every later `result.get()` in the run then raises. The application
+    never joins a result; only tests do, so each test starts with the flag as a fresh process has it."""
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
+    yield
+
+
 @pytest.fixture
 def units(db):
     """Bắc Giang 2023: 1 province, 10 district-level units, 209 communes."""
