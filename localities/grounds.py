@@ -8,9 +8,10 @@ extra queries and right in every process the moment the load commits.
 from collections import defaultdict
 
 from .bulk import update_column
-from .models import Locality, Succession, path_prefixes
+from .models import Level, Locality, Succession, path_prefixes
 
 MAX_HOPS = 10  # a successor cycle in bad data must not hang anything
+LEVEL_RANK = {Level.PROVINCE: 0, Level.DISTRICT: 1, Level.COMMUNE: 2}
 
 
 def resolve_path(path: str, moved: dict[str, str]) -> str:
@@ -37,6 +38,7 @@ def compute_grounds(locality_model=Locality, succession_model=Succession) -> dic
     """unit id -> its ground prefixes (for every unit; [own path] when nothing else lies in it). The models
     are parameters for the data migration (historical models)."""
     units = list(locality_model.objects.values_list("pk", "path", "valid_to", "successor_id"))
+    rank = {path: LEVEL_RANK[level] for path, level in locality_model.objects.values_list("path", "level")}
     path_of = {pk: path for pk, path, _to, _succ in units}
     unit_at = {path: pk for pk, path, _to, _succ in units}
     moved = {path: path_of[succ] for _pk, path, valid_to, succ in units if valid_to and succ in path_of}
@@ -45,7 +47,9 @@ def compute_grounds(locality_model=Locality, succession_model=Succession) -> dic
         target = resolve_path(path, moved)
         if target != path:
             for prefix in path_prefixes(target):
-                if prefix in unit_at:
+                # A district whose default successor is a commune was split among many communes: its
+                # whole ground must not fall to that one commune (its staff would see every old commune).
+                if prefix in unit_at and rank[prefix] <= rank[path]:
                     extra[unit_at[prefix]].append(path)
     grounds = {pk: minimal_prefixes([path, *extra[pk]]) for pk, path, _to, _succ in units}
     _add_successor_grounds(grounds, units, succession_model)

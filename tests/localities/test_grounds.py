@@ -91,3 +91,41 @@ def test_staff_of_a_retired_commune_keep_working_on_its_ground():
     assert access.can_see_locality(trainer, unit("24~20250701.07201."))
     assert [profile.user for profile in access.learners_in_scope(trainer)] == [learner]
     assert not access.can_see_locality(trainer, unit("24~20250701.07301."))
+
+
+SPLIT_DISTRICT_2025 = [  # Yên Dũng split between two communes; its default successor is one of them
+    "tinh,24,2025-06-30,tinh,24,2025-07-01,1,",
+    "tinh,27,2025-06-30,tinh,24,2025-07-01,1,",
+    "huyen,213,2025-06-30,tinh,24,2025-07-01,1,",
+    "huyen,221,2025-06-30,xa,07201,2025-07-01,1,",
+    "huyen,221,2025-06-30,xa,07301,2025-07-01,0,",
+    "xa,07201,2025-06-30,xa,07201,2025-07-01,1,",
+    "xa,07501,2025-06-30,xa,07201,2025-07-01,1,",
+    "xa,07502,2025-06-30,xa,07301,2025-07-01,1,",
+    "xa,07301,2025-06-30,xa,07301,2025-07-01,1,",
+]
+
+
+@pytest.mark.django_db
+def test_a_commune_that_is_a_split_districts_default_successor_does_not_take_the_whole_district():
+    """The 2025 Bắc Ninh file names a commune as the default successor of each old district (Huyện Sơn Động →
+    Xã An Châu): that commune's staff must see only the old communes that went into it."""
+    from localities.reform import import_reform
+    from localities.services import import_units
+
+    from .builders import BN_2025, D2025, REFORM_HEADER, TWO_TIER, table
+
+    load_2023()
+    tan_an = make_learner(unit("24.221.07501."), phone="0912000001")
+    lang_son = make_learner(unit("24.221.07502."), phone="0912000002")
+    import_units(table(TWO_TIER, BN_2025), "units-2025.csv", valid_from=D2025)
+    import_reform(table(REFORM_HEADER, SPLIT_DISTRICT_2025), "reform-2025.csv")
+    bac_giang = make_staff("bac-giang", Role.DISTRICT_MANAGER, unit("24~20250701.07201."))
+    viet_yen = make_staff("viet-yen", Role.DISTRICT_MANAGER, unit("24~20250701.07301."))
+    assert "24.221." not in unit("24~20250701.07201.").ground_prefixes()
+    assert [p.user for p in access.learners_in_scope(bac_giang)] == [tan_an]
+    assert [p.user for p in access.learners_in_scope(viet_yen)] == [lang_son]
+    assert not access.can_see_locality(bac_giang, unit("24.221.07502."))
+    assert not access.can_see_locality(bac_giang, unit("24.221."))
+    province = make_staff("tinh", Role.PROVINCE_MANAGER, unit("24~20250701."))
+    assert access.can_see_locality(province, unit("24.221."))
