@@ -24,6 +24,7 @@ from . import access
 from .exceptions import AccountTaken, NotALearner, OutOfScope, UnitNotInForce
 from .models import LearnerProfile, Role, RoleAssignment, TargetGroup, User, appointment_refusal
 from .phone import is_valid_phone, normalize_phone
+from .signals import learners_changed
 
 logger = logging.getLogger(__name__)
 
@@ -175,22 +176,28 @@ def _join_staff_groups(assignments: list[RoleAssignment]) -> None:
 
 
 def save_learner_profile(user: User, data: LearnerData) -> LearnerProfile:
+    left = LearnerProfile.objects.filter(user=user).values_list("commune_id", flat=True).first()
     profile, _created = LearnerProfile.objects.update_or_create(
         user=user,
         defaults={"commune": data.commune, "target_group": data.target_group,
                   "position": data.position, "organisation": data.organisation},
     )
+    learners_changed.send(sender=LearnerProfile, user_ids=[user.pk],
+                          commune_ids={left, profile.commune_id, profile.commune_before_reform_id})
     return profile
 
 
 def confirm_commune(user: User, commune: Locality) -> LearnerProfile:
     """The learner confirms the commune they belong to today, after a reform moved or split theirs.
-    Only the commune changes (and the prompt ends); the reports recount from the profile's save."""
+    Only the commune changes (and the prompt ends)."""
     if not commune.is_current or commune.level != Level.COMMUNE:
         raise ValueError("not a current commune-level unit")
     profile = LearnerProfile.objects.get(user=user)
+    left = profile.commune_id
     profile.commune, profile.needs_commune_confirmation = commune, False
     profile.save(update_fields=["commune", "needs_commune_confirmation", "updated_at"])
+    learners_changed.send(sender=LearnerProfile, user_ids=[user.pk],
+                          commune_ids={left, commune.pk, profile.commune_before_reform_id})
     return profile
 
 

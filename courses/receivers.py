@@ -1,4 +1,4 @@
-from lms import outbox
+from outbox import services as outbox
 
 REFRESH_AFTER_ATTEMPT_TASK = "courses.refresh_completion_after_attempt"
 

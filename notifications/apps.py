@@ -7,16 +7,12 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Thông báo")
 
     def ready(self):
-        from django.db.models.signals import post_save
-
         from assessments.signals import attempt_graded
         from courses.certificates.signals import certificate_ready
-        from courses.models import Enrolment
         from courses.signals import enrolment_changed
 
         from . import receivers
 
         certificate_ready.connect(receivers.on_certificate_ready, dispatch_uid="notifications.certificate")
         attempt_graded.connect(receivers.on_attempt_graded, dispatch_uid="notifications.attempt_graded")
-        post_save.connect(receivers.on_enrolment_saved, sender=Enrolment, dispatch_uid="notifications.enrol")
         enrolment_changed.connect(receivers.on_enrolment_changed, dispatch_uid="notifications.enrolments")

@@ -1,11 +1,3 @@
-def on_enrolment_saved(sender, instance, created, raw=False, **kwargs):
-    """A new enrolment: the notification and its e-mail's outbox row join the enrolment's transaction."""
-    if created and not raw:
-        from .services import notify_enrolled
-
-        notify_enrolled(instance)
-
-
 def on_enrolment_changed(sender, user_ids, program_id, **kwargs):
     """Sent after commit for self, bulk and class enrolments (and unenrolments, which find nothing to tell)."""
     from .services import notify_enrolments

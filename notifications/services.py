@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from lms import outbox
+from outbox import services as outbox
 
 from .models import Kind, Notification
 
@@ -77,14 +77,10 @@ def _enrolled_draft(enrolment) -> Draft:
                      % {"program": program.title}, program.url or "")
 
 
-def notify_enrolled(enrolment) -> Notification | None:
-    return notify(_enrolled_draft(enrolment))
-
-
 def notify_enrolments(user_ids: list[int], program_id: int) -> int:
-    """Bulk enrolment (a manager's or a class's): one notice per active enrolment, in bulk.
+    """Self, bulk (a manager's) or class enrolment: one notice per active enrolment, in bulk.
 
-    Keys are per enrolment, so learners already told (a self-enrolment's post_save) are skipped.
+    Keys are per enrolment, so a learner enrolled again after leaving is not told twice.
     """
     from courses.models import Enrolment
 

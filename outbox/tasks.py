@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from lms import outbox
+from . import services as outbox
 
 
 @shared_task(name="outbox.relay")

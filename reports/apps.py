@@ -7,9 +7,7 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Báo cáo, thống kê")
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save, pre_save
-
-        from accounts.models import LearnerProfile
+        from accounts.signals import learners_changed
         from assessments.signals import attempt_graded
         from courses.certificates.signals import certificate_ready, certificate_revoked
         from courses.signals import enrolment_changed, program_completed, progress_changed
@@ -23,7 +21,5 @@ class ReportsConfig(AppConfig):
         attempt_graded.connect(receivers.on_attempt_graded, dispatch_uid="reports.attempt_graded")
         certificate_ready.connect(receivers.on_certificate_changed, dispatch_uid="reports.certificate_ready")
         certificate_revoked.connect(receivers.on_certificate_changed, dispatch_uid="reports.certificate_revoked")
-        pre_save.connect(receivers.on_profile_saving, sender=LearnerProfile, dispatch_uid="reports.profile_saving")
-        post_save.connect(receivers.on_profile_saved, sender=LearnerProfile, dispatch_uid="reports.profile_saved")
-        post_delete.connect(receivers.on_profile_deleted, sender=LearnerProfile, dispatch_uid="reports.profile_deleted")
+        learners_changed.connect(receivers.on_learners_changed, dispatch_uid="reports.learners_changed")
         map_changed.connect(receivers.on_map_changed, dispatch_uid="reports.map_changed")

@@ -16,11 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import LearnerProfile
-from lms import outbox
 from lms.db import advisory_lock, atomic_with_retry
 from lms.storage import private_storage
 from localities.grounds import minimal_prefixes
 from localities.models import Level, Locality, ground_q, path_prefixes
+from outbox import services as outbox
 
 from . import summaries
 from .models import (

@@ -33,6 +33,13 @@ def refresh_learners(user_ids: list[int], program_ids: list[int] | None = None) 
     return services.recount_pending()
 
 
+@shared_task(name="reports.refresh_registrations")
+def refresh_registrations(commune_ids: list[int]) -> None:
+    """Sent through the outbox when learners registered, moved or left: recounts the registered learners of
+    every unit above these communes (idempotent: a count from the profiles)."""
+    services.refresh_registrations(commune_ids)
+
+
 @shared_task(name="reports.check_summary_drift")
 def check_summary_drift() -> int:
     """Periodic (hourly): log a warning when the summaries differ from the source records."""

@@ -19,8 +19,8 @@ from courses.models import (
     CertificateStatus,
     ProgramCompletion,
 )
-from lms import outbox
 from lms.storage import private_name, private_storage
+from outbox import services as outbox
 
 from . import pdf, selectors
 from .exceptions import CertificateError

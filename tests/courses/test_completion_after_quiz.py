@@ -10,7 +10,7 @@ from django.db import connection, connections, transaction
 from assessments import services as quiz_services
 from courses import services
 from courses.models import Certificate, ModuleCompletion, ModulePage, ProgramCompletion
-from lms import outbox
+from outbox import services as outbox
 from outbox.models import OutboxMessage
 
 from ..assessments.builders import correct_choice_ids, make_quiz, make_single

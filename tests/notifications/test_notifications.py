@@ -111,9 +111,10 @@ def _count(client) -> int:
 
 
 @pytest.mark.django_db
-def test_inbox_lists_own_and_marks_read(client, learner, outsider_learner, program):
-    course_services.enrol(learner, program)
-    course_services.enrol(outsider_learner, program)
+def test_inbox_lists_own_and_marks_read(client, learner, outsider_learner, program, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        course_services.enrol(learner, program)
+        course_services.enrol(outsider_learner, program)
     client.force_login(learner)
     client.get("/inbox/")
     small = _count(client)

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 
 from courses.models import Certificate, CertificateStatus
-from lms import outbox
+from outbox import services as outbox
 from outbox.models import OutboxMessage
 
 from ..courses.builders import make_course

@@ -14,7 +14,7 @@ import pytest
 from django.db import connection, transaction
 from django.urls import reverse
 
-from lms import outbox
+from outbox import services as outbox
 from outbox.models import OutboxMessage
 from reports.models import ExportJob, ExportStatus
 

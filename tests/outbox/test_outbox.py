@@ -6,8 +6,8 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from lms import outbox
 from lms.tasks import health
+from outbox import services as outbox
 from outbox.models import OutboxMessage
 
 assert health  # the task must be registered for these tests
@@ -22,16 +22,47 @@ def test_enqueue_publishes_on_commit(django_capture_on_commit_callbacks):
     assert message.sent_at is not None and message.attempts == 1 and message.last_error == ""
 
 
+def _union(old, new):
+    return [sorted({*old[0], *new[0]})]
+
+
 @pytest.mark.django_db
-def test_amend_changes_a_message_until_it_is_published(django_capture_on_commit_callbacks):
+def test_a_batch_is_one_message_per_transaction(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        message = outbox.enqueue("lms.health", "first")
-        outbox.amend(message, "second")
+        first = outbox.enqueue_batched("lms.health", [[1]], _union)
+        again = outbox.enqueue_batched("lms.health", [[3, 2]], _union)
+        assert again.pk == first.pk
+    assert list(OutboxMessage.objects.values_list("args", flat=True)) == [[[1, 2, 3]]]
+    first.refresh_from_db()
+    assert first.sent_at is not None  # published with the merged arguments
+    with django_capture_on_commit_callbacks(execute=True):
+        later = outbox.enqueue_batched("lms.health", [[4]], _union)
+    assert later.pk != first.pk and later.args == [[4]]  # the broker had the first: a new transaction, a new one
+    first.refresh_from_db()
+    assert first.args == [[1, 2, 3]]
+
+
+@pytest.mark.django_db
+def test_a_rolled_back_batch_does_not_swallow_the_next_transactions_work(django_capture_on_commit_callbacks):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        outbox.enqueue_batched("lms.health", [[1]], _union)
+        raise RuntimeError
+    with django_capture_on_commit_callbacks(execute=True):
+        message = outbox.enqueue_batched("lms.health", [[2]], _union)
+    assert list(OutboxMessage.objects.values_list("args", flat=True)) == [[[2]]]
     message.refresh_from_db()
-    assert message.args == ["second"] and message.sent_at is not None
-    outbox.amend(message, "too late")  # the broker has it: the row keeps what was sent
-    message.refresh_from_db()
-    assert message.args == ["second"]
+    assert message.sent_at is not None
+
+
+@pytest.mark.django_db
+def test_a_batch_held_back_by_a_broker_outage_is_not_extended(django_capture_on_commit_callbacks, settings):
+    """A message whose publish failed waits for the relay with the arguments it had: later work gets its own."""
+    with django_capture_on_commit_callbacks(execute=False):
+        first = outbox.enqueue_batched("lms.health", [[1]], _union)
+    OutboxMessage.objects.filter(pk=first.pk).update(attempts=1, last_error="broker down")
+    second = outbox.enqueue_batched("lms.health", [[2]], _union)
+    assert second.pk != first.pk
+    assert OutboxMessage.objects.get(pk=first.pk).args == [[1]]
 
 
 @pytest.mark.django_db

@@ -13,8 +13,8 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from courses.models import Certificate, CertificateStatus
-from lms import outbox
 from notifications.models import Kind, Notification
+from outbox import services as outbox
 
 from ..certificates.builders import complete_program
 from . import slow_tasks

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from accounts.management.commands.seed_demo import LEARNERS, SON_DONG, at, first_era
 from accounts.models import LearnerProfile, User
+from accounts.signals import learners_changed
 from assessments import services as quizzes
 from assessments.models import Answer, Attempt
 from assessments.selectors import attempt_items
@@ -196,11 +197,14 @@ class Command(BaseCommand):
         targets = default_successor_map()
         moved = 0
         profiles = LearnerProfile.objects.filter(user__in=list(learners.values()), commune__valid_to__isnull=False)
+        touched = set()
         for profile in profiles:
             if profile.commune_id in targets:
+                touched |= {profile.commune_id, targets[profile.commune_id]}
                 profile.commune_before_reform_id, profile.commune_id = profile.commune_id, targets[profile.commune_id]
                 profile.needs_commune_confirmation = True
                 profile.save(update_fields=["commune", "commune_before_reform", "needs_commune_confirmation",
                                             "updated_at"])
                 moved += 1
+        learners_changed.send(sender=LearnerProfile, user_ids=[u.pk for u in learners.values()], commune_ids=touched)
         return moved

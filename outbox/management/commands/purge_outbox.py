@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 
-from lms import outbox
+from outbox import services as outbox
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from lms import outbox
+from outbox import services as outbox
 
 
 class Command(BaseCommand):

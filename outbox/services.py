@@ -9,6 +9,7 @@ Without a broker (the embedded default) Celery runs tasks eagerly, so publishing
 """
 
 import logging
+import threading
 from datetime import timedelta
 from functools import partial
 
@@ -26,7 +27,7 @@ MAX_FAILURES_IN_A_ROW = 3
 
 
 def _model():
-    from outbox.models import OutboxMessage
+    from .models import OutboxMessage  # late: callers import this module while apps load
 
     return OutboxMessage
 
@@ -38,11 +39,35 @@ def enqueue(task_name: str, *args, **kwargs):
     return message
 
 
-def amend(message, *args, **kwargs) -> None:
-    """New arguments for a message enqueued earlier in the same, still open transaction (a batch that
-    grows, as the report recount of an import does); after commit the message is the broker's."""
-    if _model().objects.filter(pk=message.pk, sent_at__isnull=True).update(args=list(args), kwargs=kwargs):
-        message.args, message.kwargs = list(args), kwargs
+def enqueue_batched(task_name: str, args: list, merge) -> object:
+    """One message of `task_name` per transaction, however often the transaction asks: the first call
+    enqueues `args`; a later call while that message is still waiting unsent in this transaction stores
+    `merge(its args, args)` instead (an import of hundreds of learners sends one recount).
+
+    Whether the message is still the transaction's is read from the row itself, in the same UPDATE that
+    merges: a committed message has been claimed by its on-commit publish (attempts > 0) and a rolled-back
+    one is gone, so either way the next change starts a new message. The process only remembers which row
+    it wrote last, as a hint; a wrong hint costs one UPDATE that matches nothing."""
+    message = _last_batch.messages.get(task_name)
+    if message is not None:
+        merged = merge(message.args, list(args))
+        waiting = _model().objects.filter(pk=message.pk, sent_at__isnull=True, attempts=0, lease_until__isnull=True)
+        if waiting.update(args=merged):
+            message.args = merged
+            return message
+    message = enqueue(task_name, *args)
+    _last_batch.messages[task_name] = message
+    return message
+
+
+class _LastBatch(threading.local):
+    """task name -> the message this thread (so this connection) batched last."""
+
+    def __init__(self):
+        self.messages = {}
+
+
+_last_batch = _LastBatch()
 
 
 def enqueue_many(task_name: str, calls: list[tuple]) -> list:
