@@ -42,6 +42,12 @@ def is_manager(user: User) -> bool:
     return has_full_access(user) or bool(scope_localities(user, MANAGER_ROLES))
 
 
+def require_manager(user: User) -> None:
+    """The gate of every manager-only view and selector: 403 for anyone else."""
+    if not is_manager(user):
+        raise PermissionDenied
+
+
 def scope_prefixes(user: User, roles=STAFF_ROLES) -> list[str]:
     """Path prefixes of the ground the user works on: each unit of their roles with every unit of any era
     whose ground lies in it today (a manager of the new Bắc Ninh sees old Bắc Giang's and old Bắc Ninh's

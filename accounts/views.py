@@ -66,15 +66,10 @@ def _safe_next(request) -> str:
     return target if allowed else "/"
 
 
-def _require_manager(user):
-    if not access.is_manager(user):
-        raise PermissionDenied
-
-
 @forbidden_as_403
 def import_learners(request):
     """Admin view: a manager uploads a learner list for communes in their scope."""
-    _require_manager(request.user)
+    access.require_manager(request.user)
     form = LearnerImportForm(request.POST or None, request.FILES or None)
     context = {"form": form, "columns": services.IMPORT_COLUMNS + [services.COL_EMAIL]}
     if request.method == "POST" and form.is_valid():
@@ -88,7 +83,7 @@ def import_learners(request):
 
 @forbidden_as_403
 def pending_learners(request):
-    _require_manager(request.user)
+    access.require_manager(request.user)
     return _pending_page(request)
 
 
@@ -101,7 +96,7 @@ def _pending_page(request, status=200):
 @forbidden_as_403
 @require_POST
 def approve_learner(request, user_id):
-    _require_manager(request.user)
+    access.require_manager(request.user)
     learner = get_object_or_404(User, pk=user_id)
     try:
         services.approve_learner(request.user, learner)

@@ -38,9 +38,32 @@ def ensure_home_page() -> HomePage:
 # --- Press works -----------------------------------------------------------------------------------------
 
 
-def _require_work_scope(user: User, unit: Locality) -> None:
+def _work_refusal() -> str:
+    return _("Tác phẩm này không thuộc địa bàn bạn phụ trách.")
+
+
+def _material_refusal() -> str:
+    return _("Bạn không được đăng tài liệu cho địa bàn này.")
+
+
+def _require_scope(user: User, unit: Locality, refusal) -> None:
     if not access.can_see_locality(user, unit):
-        raise OutOfScope(_("Tác phẩm này không thuộc địa bàn bạn phụ trách."))
+        raise OutOfScope(refusal())
+
+
+def _save_in_scope(user: User, form, unit_field: str, creator_field: str, refusal, check=None):
+    """Create or update an item of a unit from a validated admin form: an edit may neither take an item of
+    another unit nor move one out of the user's scope; the creator is recorded once."""
+    item = form.instance
+    if item.pk:
+        stored = type(item).objects.select_related(unit_field).get(pk=item.pk)
+        _require_scope(user, getattr(stored, unit_field), refusal)
+    _require_scope(user, getattr(item, unit_field), refusal)
+    if check:
+        check(user, item)
+    if not item.pk:
+        setattr(item, creator_field, user)
+    return form.save()
 
 
 def _check_featured_change(user: User, work: PressWork) -> None:
@@ -52,19 +75,12 @@ def _check_featured_change(user: User, work: PressWork) -> None:
 @transaction.atomic
 def save_press_work(user: User, form) -> PressWork:
     """Create or update a work from a validated admin form (with its files and broadcasts)."""
-    work = form.instance
-    if work.pk:
-        _require_work_scope(user, PressWork.objects.select_related("unit").get(pk=work.pk).unit)
-    _require_work_scope(user, work.unit)
-    _check_featured_change(user, work)
-    if not work.pk:
-        work.created_by = user
-    return form.save()
+    return _save_in_scope(user, form, "unit", "created_by", _work_refusal, check=_check_featured_change)
 
 
 @transaction.atomic
 def delete_press_work(user: User, work: PressWork) -> None:
-    _require_work_scope(user, work.unit)
+    _require_scope(user, work.unit, _work_refusal)
     work.delete()
 
 
@@ -78,7 +94,7 @@ def set_featured(user: User, work: PressWork, featured: bool) -> bool:
 def record_broadcast(user: User, work: PressWork, *, date: datetime.date, channel: str,
                      locality: Locality, note: str = "") -> Broadcast:
     """One release of a work; whether it is the first or a rebroadcast is derived, never stored."""
-    _require_work_scope(user, work.unit)
+    _require_scope(user, work.unit, _work_refusal)
     broadcast = Broadcast(work=work, date=date, channel=channel, locality=locality, note=note)
     broadcast.full_clean()
     broadcast.save()
@@ -88,26 +104,15 @@ def record_broadcast(user: User, work: PressWork, *, date: datetime.date, channe
 # --- Materials library -----------------------------------------------------------------------------------
 
 
-def _require_material_scope(user: User, locality: Locality) -> None:
-    if not access.can_see_locality(user, locality):
-        raise OutOfScope(_("Bạn không được đăng tài liệu cho địa bàn này."))
-
-
 @transaction.atomic
 def save_material(user: User, form) -> Material:
     """Create or update a material from a validated admin form."""
-    material = form.instance
-    if material.pk:
-        _require_material_scope(user, Material.objects.select_related("locality").get(pk=material.pk).locality)
-    _require_material_scope(user, material.locality)
-    if not material.pk:
-        material.uploaded_by = user
-    return form.save()
+    return _save_in_scope(user, form, "locality", "uploaded_by", _material_refusal)
 
 
 @transaction.atomic
 def delete_material(user: User, material: Material) -> None:
-    _require_material_scope(user, material.locality)
+    _require_scope(user, material.locality, _material_refusal)
     storage, name = material.file.storage, material.file.name
     material.delete()
     # The file goes only once the row is gone for good: a rollback must not leave a row without its file.
@@ -117,7 +122,7 @@ def delete_material(user: User, material: Material) -> None:
 def publish_material(user: User, *, title: str, kind: str, file, locality: Locality, description: str = "",
                      program_page=None) -> Material:
     """Publish a material outside the admin (imports, tests); the same upload checks apply."""
-    _require_material_scope(user, locality)
+    _require_scope(user, locality, _material_refusal)
     material = Material(title=title, kind=kind, file=file, locality=locality, description=description,
                         program_page=program_page, uploaded_by=user)
     material.full_clean()

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -158,8 +157,7 @@ def progress_event(request):
 @forbidden_as_403
 def bulk_enrol(request):
     """Wagtail admin view: a manager enrols all learners of a group in a locality of their scope."""
-    if not access.is_manager(request.user):
-        raise PermissionDenied
+    access.require_manager(request.user)
     form = BulkEnrolForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

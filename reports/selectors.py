@@ -139,8 +139,7 @@ def start_locality(user) -> Locality | None:
 
 def require_report_locality(user, locality_id: int | None) -> Locality | None:
     """The unit a report is about: 404 if unknown, 403 if outside the manager's scope."""
-    if not access.is_manager(user):
-        raise PermissionDenied
+    access.require_manager(user)
     if locality_id is None:
         return start_locality(user)
     return access.require_locality(user, locality_id, MANAGER_ROLES)

@@ -1,7 +1,6 @@
 """Admin views of the press-work report: a scoped table and its XLSX export."""
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -26,14 +25,9 @@ class PeriodForm(forms.Form):
         return self.cleaned_data if self.is_valid() else {}
 
 
-def _require_manager(user):
-    if not access.is_manager(user):
-        raise PermissionDenied
-
-
 def _report(request):
     """The report of `?unit=` (404 unknown, 403 outside the manager's scope), default their widest unit."""
-    _require_manager(request.user)
+    access.require_manager(request.user)
     form = PeriodForm(request.GET or None)
     unit = request.GET.get("unit", "")
     parent = require_report_locality(request.user, int(unit) if unit.isdigit() else None)

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -34,14 +33,9 @@ def download(request, certificate_id):
     return serve_private(certificate.pdf, filename=f"{certificate.code}.pdf", content_type="application/pdf")
 
 
-def _require_manager(user):
-    if not access.is_manager(user):
-        raise PermissionDenied
-
-
 @login_required
 def manage_list(request):
-    _require_manager(request.user)
+    access.require_manager(request.user)
     return render(request, "courses/certificates/manage_list.html",
                   selectors.manager_page(request.user, request.GET.get("page")))
 
