@@ -49,10 +49,14 @@ def e2e_site(transactional_db, live_server, settings):
     from localities.management.commands.import_localities import DEFAULT_FILE
     from localities.services import import_units
 
-    wrap_live_server(live_server)
+    gate = wrap_live_server(live_server)
+    gate.open()
     settings.WAGTAILADMIN_BASE_URL = live_server.url
     import_units(DEFAULT_FILE.read_bytes(), DEFAULT_FILE.name)
-    return ensure_home_page()
+    yield ensure_home_page()
+    # The flush that follows must have the database to itself: a request still running (a progress beacon
+    # sent as a page closed) finishes first, later ones are refused.
+    gate.close()
 
 
 RANGE = re.compile(r"bytes=(\d+)-(\d*)$")
@@ -83,27 +87,49 @@ def ranged_media(environ, start_response):
     return [body]
 
 
-def wrap_live_server(live_server):
-    """Byte ranges for /media/, and one request at a time when the server threads share the test's
-    in-memory SQLite connection (Chromium fetches in parallel, and two threads on one sqlite3 connection
-    fail with "database table is locked"; PostgreSQL gives each thread its own connection)."""
+class Gate:
+    """The live server's door: one request at a time when the server threads share the test's in-memory
+    SQLite connection (Chromium fetches in parallel, and two threads on one sqlite3 connection fail with
+    "database table is locked"; PostgreSQL gives each thread its own connection), and closed between tests."""
+
+    def __init__(self, shared: bool):
+        self.shared, self.lock, self.is_open = shared, threading.Lock(), False
+
+    def open(self):
+        self.is_open = True
+
+    def close(self):
+        with self.lock:
+            self.is_open = False
+
+    def serve(self, application, environ, start_response):
+        if not self.shared:
+            return application(environ, start_response) if self.is_open else self.refuse(start_response)
+        with self.lock:
+            return application(environ, start_response) if self.is_open else self.refuse(start_response)
+
+    @staticmethod
+    def refuse(start_response):
+        start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+        return [b"between tests"]
+
+
+def wrap_live_server(live_server) -> Gate:
+    """Byte ranges for /media/, and the gate."""
     httpd = live_server.thread.httpd
-    if getattr(httpd, "e2e_wrapped", False):
-        return
-    application, lock = httpd.get_app(), threading.Lock()
-    shared = bool(live_server.thread.connections_override)
+    if getattr(httpd, "e2e_gate", None):
+        return httpd.e2e_gate
+    application, gate = httpd.get_app(), Gate(bool(live_server.thread.connections_override))
 
     def wrapped(environ, start_response):
         ranged = ranged_media(environ, start_response)
         if ranged is not None:
             return ranged
-        if not shared:
-            return application(environ, start_response)
-        with lock:
-            return application(environ, start_response)
+        return gate.serve(application, environ, start_response)
 
     httpd.set_app(wrapped)
-    httpd.e2e_wrapped = True
+    httpd.e2e_gate = gate
+    return gate
 
 
 @pytest.fixture
