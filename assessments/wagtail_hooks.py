@@ -69,6 +69,7 @@ admin_urlpatterns = [
     path("import/template.xlsx", admin_views.import_template, name="import_template"),
     path("results/", admin_views.results_index, name="results"),
     path("results/<int:quiz_id>.xlsx", admin_views.export_results, name="export_results"),
+    path("results/<int:quiz_id>/analysis/", admin_views.item_analysis, name="item_analysis"),
 ]
 
 
