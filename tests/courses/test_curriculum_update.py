@@ -86,3 +86,32 @@ def test_update_command_on_the_shipped_file_changes_nothing_after_a_fresh_load(h
     out = StringIO()
     call_command("load_curriculum", "--update", stdout=out)
     assert "Updated from the file: 0" in out.getvalue() and "to review" not in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_pages_loaded_before_hashes_were_kept_update_only_without_editor_revisions(home_page, tmp_path, admin_user):
+    from courses.models import CurriculumRecord
+
+    load_curriculum(home_page)
+    CurriculumRecord.objects.filter(key__startswith="page:").delete()  # as an installation loaded earlier
+    first, second = LessonPage.objects.order_by("path")[:2]
+    LessonPage.objects.get(pk=first.pk).save_revision(user=admin_user).publish()
+
+    def edit(data):
+        for lesson in _lessons(data)[:2]:
+            lesson["intro"] = "Giới thiệu mới."
+    result = load_curriculum(home_page, path=_changed_file(tmp_path, edit), update=True)
+
+    assert LessonPage.objects.get(pk=first.pk).intro != "Giới thiệu mới."
+    assert (first.title, first.pk) in result.report.to_review
+    assert LessonPage.objects.get(pk=second.pk).intro == "Giới thiệu mới."
+
+
+@pytest.mark.django_db
+def test_trainer_note_is_kept_from_learners(client, home_page, learner):
+    load_curriculum(home_page)
+    lesson = LessonPage.objects.exclude(trainer_note="").live().first()
+    assert lesson is not None
+    client.force_login(learner)
+    page = client.get(lesson.url).content.decode()
+    assert lesson.intro[:40] in page and lesson.trainer_note[:40] not in page
