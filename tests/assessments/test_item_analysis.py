@@ -130,3 +130,13 @@ def test_outsider_cannot_read_or_compute_another_units_analysis(client, outsider
     learner_only = make_user("hocvien-ngoai")
     client.force_login(learner_only)
     assert client.get(url).status_code in (302, 403)  # not admin staff: sent to the admin sign-in
+
+
+@pytest.mark.django_db
+def test_analysis_reads_a_fixed_number_of_queries_whatever_the_attempts(commune, other_commune,
+                                                                        django_assert_max_num_queries):
+    quiz, _questions = _world(commune, other_commune)
+    # quiz, attempts, answers, quiz order, question texts, choices, then update_or_create (savepoint, select
+    # for update, insert, release): 12 with 7 attempts and 21 answers, none per attempt or answer.
+    with django_assert_max_num_queries(12):
+        assert item_analysis.analyse(quiz.pk, None).attempts == 7
