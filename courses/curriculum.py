@@ -133,7 +133,7 @@ def _question_specs(data: dict) -> list:
 
 
 def _expected_quiz_hash(data: dict) -> str:
-    return hashes._digest({"title": _quiz_title(data), "questions": [
+    return hashes.digest({"title": _quiz_title(data), "questions": [
         {"text": spec.text, "explanation": spec.explanation, "choices": [list(c) for c in spec.choices]}
         for spec in _question_specs(data)]})
 

@@ -29,7 +29,7 @@ class UpdateReport:
     to_review: list[tuple[str, int | None]] = field(default_factory=list)  # (title, page id or None)
 
 
-def _digest(payload) -> str:
+def digest(payload) -> str:
     return hashlib.sha256(json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
                           .encode("utf-8")).hexdigest()
 
@@ -46,7 +46,7 @@ def _field_value(page, name):
 
 def page_hash(page) -> str:
     page = page.specific
-    return _digest({name: _field_value(page, name) for name in PAGE_FIELDS[type(page)]})
+    return digest({name: _field_value(page, name) for name in PAGE_FIELDS[type(page)]})
 
 
 def quiz_hash(quiz) -> str:
@@ -55,7 +55,7 @@ def quiz_hash(quiz) -> str:
         question = link.question
         choices = [(c.text, c.is_correct) for c in question.choices.order_by("sort_order", "pk")]
         items.append({"text": question.text, "explanation": question.explanation, "choices": choices})
-    return _digest({"title": quiz.title, "questions": items})
+    return digest({"title": quiz.title, "questions": items})
 
 
 def page_key(page) -> str:
