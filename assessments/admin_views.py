@@ -1,4 +1,4 @@
-"""Wagtail admin views for trainers: type picker, marking queue, import, results export, regrade."""
+"""Wagtail admin views for trainers: type picker, marking, import, results export, item analysis, regrade."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -6,12 +6,14 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import access
 from lms.access_views import forbidden_as_403
 from lms.tabular import ImportRejected
 
 from . import exports, forms, importing, selectors, services
+from . import item_analysis as analysis
 from .exceptions import AssessmentError, InvalidMark, OutOfScope
 from .models import QUESTION_TYPES, Question, Quiz
 
@@ -126,3 +128,32 @@ def _do_regrade(request, question, reason):
     else:
         messages.success(request, _("Đã chấm lại; %(count)s lượt làm bài thay đổi điểm.") % {"count": changed})
     return redirect("assessments_admin:regrade", question_id=question.pk)
+
+
+REASON_LABELS = {
+    "negative": gettext_lazy("Độ phân biệt âm: học viên điểm cao lại làm sai câu này nhiều hơn"),
+    "low": gettext_lazy("Độ phân biệt thấp: câu hỏi không tách được người nắm bài với người chưa nắm"),
+    "easy": gettext_lazy("Quá dễ: gần như ai cũng đúng"),
+    "hard": gettext_lazy("Quá khó: rất ít người đúng; xem lại đáp án và cách hỏi"),
+    "unchosen": gettext_lazy("Có phương án sai không ai chọn: phương án đó không hợp lý"),
+}
+
+
+@forbidden_as_403
+def item_analysis(request, quiz_id):
+    """Per-question statistics of a quiz over one unit in the staff member's scope; questions to review first."""
+    _require_staff(request.user)
+    quiz = get_object_or_404(Quiz, pk=quiz_id)
+    unit_id = request.GET.get("unit") or request.POST.get("unit")
+    unit = analysis.require_unit(request.user, int(unit_id) if unit_id and unit_id.isdigit() else None)
+    if request.method == "POST":
+        analysis.request_analysis(quiz.pk, unit.pk if unit else None)
+        messages.success(request, _("Đang tính lại; tải lại trang sau ít phút để xem kết quả."))
+        query = f"?unit={unit.pk}" if unit else ""
+        return redirect(reverse("assessments_admin:item_analysis", args=[quiz.pk]) + query)
+    stored = quiz.item_analyses.filter(unit=unit).first()
+    items = [{**item, "reason_labels": [REASON_LABELS[r] for r in item["reasons"]]}
+             for item in (stored.items if stored else [])]
+    return render(request, "assessments/admin/item_analysis.html", {
+        "quiz": quiz, "unit": unit, "units": analysis.units_for(request.user), "analysis": stored, "items": items,
+    })

@@ -497,3 +497,6 @@ class GradeAudit(models.Model):
 
     def __str__(self):
         return f"{self.attempt_id}: {self.old_score} → {self.new_score}"
+
+
+from .item_analysis_models import ItemAnalysis  # noqa: E402,F401 - kept in its own module, registered here

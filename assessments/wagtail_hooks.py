@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -10,7 +11,8 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from accounts import access
 
-from . import admin_views
+from . import admin_views, lint
+from .admin_panels import LintSummaryPanel
 from .models import QUESTION_TYPES, Question, Quiz, Topic
 
 
@@ -38,6 +40,7 @@ class QuizViewSet(SnippetViewSet):
     model = Quiz
     icon = "tasks"
     list_display = ["title", "pass_mark", "attempts_allowed", "available_until"]
+    panels = [*Quiz.panels, LintSummaryPanel()]
 
 
 def _question_viewset(question_model):
@@ -66,6 +69,7 @@ admin_urlpatterns = [
     path("import/template.xlsx", admin_views.import_template, name="import_template"),
     path("results/", admin_views.results_index, name="results"),
     path("results/<int:quiz_id>.xlsx", admin_views.export_results, name="export_results"),
+    path("results/<int:quiz_id>/analysis/", admin_views.item_analysis, name="item_analysis"),
 ]
 
 
@@ -96,3 +100,20 @@ for _label, _url_name, _icon, _order in _MENU:
 def regrade_button(snippet, user, next_url=None):
     if isinstance(snippet, Question) and not snippet.needs_marking:
         yield Button(_("Chấm lại"), reverse("assessments_admin:regrade", args=[snippet.pk]), priority=60)
+
+
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def warn_about_guessable_items(request, instance):
+    """Authoring lint on save: warnings only, the item is saved as the trainer wrote it."""
+    if isinstance(instance, Question):
+        for warning in lint.lint_question(instance):
+            messages.warning(request, warning.message)
+    elif isinstance(instance, Quiz):
+        result = lint.lint_quiz(instance)
+        for warning in result.quiz:
+            messages.warning(request, warning.message)
+        for question, warnings in result.per_question:
+            for warning in warnings:
+                messages.warning(request, _("Câu “%(text)s”: %(message)s")
+                                 % {"text": question.text[:80], "message": warning.message})

@@ -8,6 +8,7 @@ from .classes import (
     ParticipantSource,
     TrainingClass,
 )
+from .curriculum import CurriculumRecord
 from .pages import CompletionRule, LessonPage, ModulePage, ProgramIndexPage, ProgramPage, TargetGroups
 from .records import (
     Enrolment,
@@ -23,7 +24,8 @@ __all__ = [
     "Certificate", "CertificateAction", "CertificateEvent", "CertificateStatus",
     "DEFAULT_MAX_CLASS_DAYS", "Attendance", "AttendanceMethod", "ClassSession", "Participant",
     "ParticipantSource", "TrainingClass",
-    "CompletionRule", "Enrolment", "EnrolmentSource", "LessonPage", "LessonProgress", "ModuleCompletion",
+    "CompletionRule", "CurriculumRecord", "Enrolment", "EnrolmentSource", "LessonPage", "LessonProgress",
+    "ModuleCompletion",
     "ModulePage", "ProgramCompletion", "ProgramIndexPage", "ProgramPage", "ProgressEvent", "ProgressStatus",
     "TargetGroups",
 ]

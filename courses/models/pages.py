@@ -154,10 +154,13 @@ class LessonPage(Page):
         help_text=_("Chỉ học viên trên địa bàn đơn vị này thấy bài (kể cả khi đơn vị đã sáp nhập); "
                     "để trống là bài chung cho mọi học viên"),
     )
+    # What the curriculum's writers could not confirm: for trainers only, never shown to learners.
+    trainer_note = models.TextField(_("ghi chú cho giảng viên"), blank=True,
+                                    help_text=_("Chỉ hiện trong trang quản trị, học viên không thấy"))
 
     content_panels = Page.content_panels + [
         FieldPanel("intro"), FieldPanel("body"), FieldPanel("estimated_minutes"), FieldPanel("required"),
-        FieldPanel("completion_rule"), FieldPanel("local_unit"),
+        FieldPanel("completion_rule"), FieldPanel("local_unit"), FieldPanel("trainer_note"),
     ]
     search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
     parent_page_types = ["courses.ModulePage"]

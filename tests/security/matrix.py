@@ -99,6 +99,10 @@ MATRIX: dict[str, Entry | tuple[Entry, ...]] = {
     "assessments_admin:import_template": GET("L L O O L"),
     "assessments_admin:results": GET("L L O O L"),
     "assessments_admin:export_results": GET("L L O O L", quiz_id="quiz"),
+    # Item analysis: staff read their own units (an outsider gets their own unit, empty); another unit is refused.
+    "assessments_admin:item_analysis": (GET("L L O O L", quiz_id="quiz"),
+                                        POST("L L D O L", quiz_id="quiz",
+                                             data=lambda world: {"unit": world.district.pk})),
     # assessments (learner): only the attempt's own learner
     # Starting a quiz obeys the course's rules (#14 item 9): only the enrolled learner may.
     "assessments:start": GET("L D D D O", pk="quiz"),
