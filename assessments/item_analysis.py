@@ -16,8 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import access
-from lms import outbox
 from localities.models import Locality, ground_q
+from outbox import services as outbox
 
 from .models import Attempt, AttemptQuestion, AttemptState, Choice, ItemAnalysis, Question, Quiz
 
