@@ -7,7 +7,9 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_int, env_list, env_str
+from lms import observability
+
+from .env import env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -56,6 +58,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # A request id on every log line (lms/observability.py); /healthz and /readyz answered before the host
+    # check and the HTTPS redirect, which a load balancer's probe would fail (lms/health.py).
+    "lms.observability.RequestIdMiddleware",
+    "lms.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every response (lms/csp.py picks the admin's looser policy by path).
     "lms.csp.PathPolicyCSPMiddleware",
@@ -269,9 +275,13 @@ NOTIFICATIONS_REMINDER_DAYS = env_int("NOTIFICATIONS_REMINDER_DAYS", 7)
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "lms@localhost")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-}
+# LOG_FORMAT=json (production default): one JSON object a line with the request id (lms/observability.py).
+LOG_FORMAT = env_choice("LOG_FORMAT", "text", ("text", "json"))
+LOGGING = observability.logging_config(env_str("LOG_LEVEL", "INFO").upper(), LOG_FORMAT)
+# The worker logs through LOGGING above (JSON, request id) instead of replacing the root logger.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Optional error reporting: set SENTRY_DSN and install the extra `lms[sentry]`.
+SENTRY_DSN = env_str("SENTRY_DSN", "")
+if SENTRY_DSN:
+    observability.init_sentry(SENTRY_DSN, env_str("SENTRY_ENVIRONMENT", "production"))
