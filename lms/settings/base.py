@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lms import observability
 
-from .env import env_bool, env_choice, env_int, env_list, env_str
+from .env import env_bool, env_choice, env_int, env_list, env_required, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Report pages read from DATABASE_REPLICA_URL when it is set (lms/db_router.py).
+    "lms.db_router.ReplicaReadsMiddleware",
     # A learner whose commune a reform merged or split confirms it before going on (accounts/middleware.py).
     "accounts.middleware.CommuneConfirmationMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -110,7 +112,37 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
     )
 }
+# Several nodes: report pages and the report rebuild read from a replica when DATABASE_REPLICA_URL is set
+# (lms/db_router.py); everything else, and every write, goes to the primary.
+DATABASE_REPLICA_URL = env_url("DATABASE_REPLICA_URL", ("postgres", "postgresql", "sqlite"))
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL,
+                                                 conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests: the replica is the test database itself
+DATABASE_ROUTERS = ["lms.db_router.ReplicaRouter"]
+REPLICA_READ_PATHS = ["/reports/"]  # GET requests under these read from the replica
+REPLICA_READ_TASKS = ["reports.rebuild_summaries", "reports.check_summary_drift"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Several nodes: nothing a request needs lives in one process. Sessions in the database (default) or, with
+# SESSION_STORE=cached_db, read through the shared cache; the cache in Redis when CACHE_URL is set (a
+# per-process memory cache otherwise, fine for one node).
+CACHE_URL = env_url("CACHE_URL", ("redis", "rediss"))
+if CACHE_URL:
+    CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "lms"),
+        # A cache that is down must not hold a request: short timeouts, the page is built without it.
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+_SESSION_ENGINES = {"db": "django.contrib.sessions.backends.db",
+                    "cached_db": "django.contrib.sessions.backends.cached_db"}
+SESSION_ENGINE = _SESSION_ENGINES[env_choice("SESSION_STORE", "db", tuple(_SESSION_ENGINES))]
+if SESSION_ENGINE.endswith("cached_db") and not CACHE_URL:
+    raise ImproperlyConfigured("SESSION_STORE=cached_db needs CACHE_URL: a per-process cache is not shared")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -132,6 +164,9 @@ LOGOUT_REDIRECT_URL = "/"
 # whole IP would shut out every official in the office after one person's mistakes.
 # The "username" axes counts is the account the identifier resolves to (any case, any phone
 # spelling), see accounts/lockout.py.
+# Lockouts in the database (axes' database handler, named so no setting swaps it for a per-process one): a
+# lockout on one node holds on every node.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -213,6 +248,22 @@ STORAGES = {
     # Learner exports, quiz file answers, certificate PDFs (lms/storage.py): never under MEDIA_ROOT.
     "private": {"BACKEND": "lms.storage.PrivateFileSystemStorage"},
 }
+# Uploads every node sees: MEDIA_ROOT and PRIVATE_MEDIA_ROOT on a shared directory (NFS, a volume), or
+# MEDIA_STORAGE=s3 for S3-compatible object storage through django-storages (extra `lms[s3]`, docs/operations.md).
+MEDIA_STORAGE = env_choice("MEDIA_STORAGE", "filesystem", ("filesystem", "s3"))
+if MEDIA_STORAGE == "s3":
+    _S3 = {
+        "bucket_name": env_required("S3_BUCKET"),
+        "endpoint_url": env_str("S3_ENDPOINT_URL", "") or None,
+        "region_name": env_str("S3_REGION", "") or None,
+        "access_key": env_str("S3_ACCESS_KEY_ID", "") or None,
+        "secret_key": env_str("S3_SECRET_ACCESS_KEY", "") or None,
+        "file_overwrite": False,
+    }
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage",
+                           "OPTIONS": {**_S3, "location": "media", "querystring_auth": False}}
+    STORAGES["private"] = {"BACKEND": "lms.storage.PrivateS3Storage",
+                           "OPTIONS": {**_S3, "location": "private", "default_acl": "private"}}
 # Private files: served only by views that check who asks; "django" streams them from the app,
 # "nginx" answers X-Accel-Redirect to an `internal` location at PRIVATE_MEDIA_ACCEL_PREFIX (docs/security.md).
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")))
