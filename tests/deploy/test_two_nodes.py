@@ -13,7 +13,7 @@ import pytest
 import requests
 from axes.models import AccessAttempt
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
-from django.db import connection
+from django.conf import settings
 from django.urls import reverse
 
 from accounts.models import User
@@ -32,15 +32,14 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n" + uuid.uuid4().hex.en
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif("config.getoption('--help', False)"),
+    pytest.mark.skipif("postgresql" not in settings.DATABASES["default"]["ENGINE"],
+                       reason="several nodes need PostgreSQL: the SQLite test database is in this process's memory"),
 ]
 
 
 @pytest.fixture
 def shape(transactional_db, tmp_path):
     """Environment of every node: same database (and as replica), Redis cache, media folders, secret."""
-    if connection.vendor != "postgresql":
-        pytest.skip("several nodes need PostgreSQL: the SQLite test database is in this process's memory")
     redis_server = RedisServer(free_port()).start()
     media, private = tmp_path / "media", tmp_path / "private"
     media.mkdir(), private.mkdir()
