@@ -12,8 +12,8 @@ import uuid
 import pytest
 import requests
 from axes.models import AccessAttempt
-from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.conf import settings
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.urls import reverse
 
 from accounts.models import User
