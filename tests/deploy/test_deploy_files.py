@@ -100,3 +100,41 @@ def test_systemd_units():
     backup = unit("lms-backup.service")
     assert "manage.py backup" in backup["Service"]["ExecStart"]
     assert unit("lms-backup.timer")["Timer"]["OnCalendar"]
+
+
+NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+
+
+def nginx_test(tmp_path, site: str, replacements: dict) -> subprocess.CompletedProcess:
+    """`nginx -t` on one of our sites, wrapped in a minimal nginx.conf with its paths moved into tmp_path."""
+    text = (DEPLOY / "nginx" / site).read_text()
+    locations = (DEPLOY / "nginx" / "lms-locations.conf").read_text()
+    replacements = {"/etc/nginx/lms-locations.conf": str(tmp_path / "lms-locations.conf"),
+                    "/etc/nginx/snippets/lms-locations.conf": str(tmp_path / "lms-locations.conf"),
+                    "/var/log/nginx/": f"{tmp_path}/", **replacements}
+    for old, new in replacements.items():
+        text = text.replace(old, new)
+    (tmp_path / "lms-locations.conf").write_text(locations)
+    (tmp_path / "site.conf").write_text(text)
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
+        f"http {{\n  access_log {tmp_path}/access.log;\n  include {tmp_path}/site.conf;\n}}\n")
+    return subprocess.run([NGINX, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
+                          capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.skipif(NGINX is None, reason="nginx is not installed (.ci/run installs it)")
+def test_compose_nginx_site_is_valid(tmp_path):
+    result = nginx_test(tmp_path, "compose.conf", {"server web:8000;": "server 127.0.0.1:8000;"})
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.skipif(NGINX is None, reason="nginx is not installed (.ci/run installs it)")
+def test_plain_server_nginx_site_is_valid(tmp_path):
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=lms.test",
+                    "-keyout", str(tmp_path / "key.pem"), "-out", str(tmp_path / "cert.pem")],
+                   check=True, capture_output=True, timeout=60)
+    result = nginx_test(tmp_path, "lms.conf", {
+        "/etc/letsencrypt/live/lms.example.gov.vn/fullchain.pem": str(tmp_path / "cert.pem"),
+        "/etc/letsencrypt/live/lms.example.gov.vn/privkey.pem": str(tmp_path / "key.pem")})
+    assert result.returncode == 0, result.stderr
