@@ -1,5 +1,6 @@
 """Settings shared by every environment. Deploy-time values come from the environment."""
 
+import importlib.util
 from pathlib import Path
 
 import dj_database_url
@@ -252,6 +253,8 @@ STORAGES = {
 # MEDIA_STORAGE=s3 for S3-compatible object storage through django-storages (extra `lms[s3]`, docs/operations.md).
 MEDIA_STORAGE = env_choice("MEDIA_STORAGE", "filesystem", ("filesystem", "s3"))
 if MEDIA_STORAGE == "s3":
+    if importlib.util.find_spec("storages") is None:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs django-storages: pip install 'lms[s3]'")
     _S3 = {
         "bucket_name": env_required("S3_BUCKET"),
         "endpoint_url": env_str("S3_ENDPOINT_URL", "") or None,
