@@ -121,7 +121,7 @@ if DATABASE_REPLICA_URL:
                                                  conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests: the replica is the test database itself
 DATABASE_ROUTERS = ["lms.db_router.ReplicaRouter"]
-REPLICA_READ_PATHS = ["/reports/"]  # GET requests under these read from the replica
+REPLICA_READ_PATHS = ["/reports/", "/admin/reports/statistics/"]  # GET requests under these read the replica
 REPLICA_READ_TASKS = ["reports.rebuild_summaries", "reports.check_summary_drift"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -164,9 +164,8 @@ LOGOUT_REDIRECT_URL = "/"
 # Lockout per account + IP address: commune offices share one address, so locking a
 # whole IP would shut out every official in the office after one person's mistakes.
 # The "username" axes counts is the account the identifier resolves to (any case, any phone
-# spelling), see accounts/lockout.py.
-# Lockouts in the database (axes' database handler, named so no setting swaps it for a per-process one): a
-# lockout on one node holds on every node.
+# spelling), see accounts/lockout.py. Lockouts live in the database (axes' database handler, named here so
+# that no setting swaps it for a per-process one): a lockout recorded on one node holds on every node.
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
