@@ -53,14 +53,17 @@ class ReplicaRouter:
 
 
 class ReplicaReadsMiddleware:
-    """Report pages (GET, HEAD) read from the replica; a POST (an export asked for) reads the primary."""
+    """Report pages (GET, HEAD) read from the replica; a POST (an export asked for) and an export job's pages
+    (status, download: the job was just written) read the primary."""
 
     def __init__(self, get_response):
         self.get_response = get_response
         self.prefixes = tuple(settings.REPLICA_READ_PATHS)
+        self.skipped = tuple(getattr(settings, "REPLICA_SKIP_PATHS", ()))
 
     def __call__(self, request):
-        if request.method in ("GET", "HEAD") and request.path_info.startswith(self.prefixes):
+        path = request.path_info
+        if request.method in ("GET", "HEAD") and path.startswith(self.prefixes) and not path.startswith(self.skipped):
             with replica_reads():
                 return self.get_response(request)
         return self.get_response(request)

@@ -122,6 +122,8 @@ if DATABASE_REPLICA_URL:
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests: the replica is the test database itself
 DATABASE_ROUTERS = ["lms.db_router.ReplicaRouter"]
 REPLICA_READ_PATHS = ["/reports/", "/admin/reports/statistics/"]  # GET requests under these read the replica
+# ... except an export job's pages: the job was just written on the primary, a lagging replica would 404 it.
+REPLICA_SKIP_PATHS = ["/reports/jobs/", "/admin/reports/statistics/jobs/"]
 REPLICA_READ_TASKS = ["reports.rebuild_summaries", "reports.check_summary_drift"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -82,3 +82,18 @@ def test_router_is_silent_without_a_replica():
     with db_router.replica_reads():
         assert router.db_for_read(FakeModel("accounts")) is None
         assert router.db_for_write(FakeModel("accounts")) is None
+
+
+@pytest.mark.parametrize("method, path, replica", [
+    ("GET", "/reports/", True),
+    ("GET", "/reports/unit/12/", True),
+    ("GET", "/admin/reports/statistics/unit/12/", True),
+    ("POST", "/reports/learners/export/", False),
+    ("GET", "/reports/jobs/5/download/", False),  # the job was just written on the primary
+    ("GET", "/learning/", False),
+])
+def test_replica_reads_middleware_picks_report_pages(rf, method, path, replica):
+    seen = []
+    middleware = db_router.ReplicaReadsMiddleware(lambda request: seen.append(db_router._use_replica.get()))
+    middleware(rf.generic(method, path))
+    assert seen == [replica]
