@@ -49,6 +49,19 @@ class PrivateFileSystemStorage(FileSystemStorage):
         raise ValueError("Private files have no public URL; link to the view that serves them.")
 
 
+def PrivateS3Storage(**options):  # noqa: N802 - stands where a storage class is named in STORAGES
+    """Private files in S3-compatible storage (MEDIA_STORAGE=s3): private objects, no public URL.
+
+    Built on first use, so django-storages is imported only by installations that choose it."""
+    from storages.backends.s3 import S3Storage
+
+    class _PrivateS3Storage(S3Storage):
+        def url(self, name, *args, **kwargs):
+            raise ValueError("Private files have no public URL; link to the view that serves them.")
+
+    return _PrivateS3Storage(**options)
+
+
 @deconstructible
 class PrivateName:
     """`upload_to` for private files: `<folder>/<random token>/<original name>`.
@@ -136,6 +149,10 @@ def check_private_media(app_configs=None, **kwargs):
         errors.append(checks.Error(
             "PRIVATE_MEDIA_ROOT must lie outside MEDIA_ROOT: everything under MEDIA_ROOT is public.",
             hint="Set PRIVATE_MEDIA_ROOT to a folder such as /srv/lms/private.", id="lms.E102"))
+    if getattr(settings, "MEDIA_STORAGE", "filesystem") == "s3" and serve_mode() == "nginx":
+        errors.append(checks.Error(
+            "PRIVATE_MEDIA_SERVE=nginx needs private files on a filesystem nginx reads; with MEDIA_STORAGE=s3 "
+            "set PRIVATE_MEDIA_SERVE=django.", id="lms.E104"))
     if serve_mode() not in SERVE_MODES:
         errors.append(checks.Error(f"PRIVATE_MEDIA_SERVE must be one of {SERVE_MODES}.", id="lms.E103"))
     return errors

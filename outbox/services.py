@@ -18,8 +18,13 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from lms.observability import current_request_id
+
 logger = logging.getLogger(__name__)
 
+# The request that caused a task rides along in the row's kwargs under this key; publish() moves it to a
+# message header, so the task's own arguments stay what the service passed (lms/observability.py).
+REQUEST_ID_KEY = "__request_id"
 LEASE = timedelta(seconds=60)  # longer than any publish; a dead publisher's rows come back after it
 RELAY_BATCH = 500
 KEEP_SENT = timedelta(days=7)
@@ -34,7 +39,7 @@ def _model():
 
 def enqueue(task_name: str, *args, **kwargs):
     """Record `task_name(*args, **kwargs)` in the current transaction; publish it once that commits."""
-    message = _model().objects.create(task_name=task_name, args=list(args), kwargs=kwargs)
+    message = _model().objects.create(task_name=task_name, args=list(args), kwargs=_with_request_id(kwargs))
     transaction.on_commit(partial(publish, message.pk))
     return message
 
@@ -73,10 +78,17 @@ _last_batch = _LastBatch()
 def enqueue_many(task_name: str, calls: list[tuple]) -> list:
     """Record many calls of one task in one insert (periodic runs); each is published on commit."""
     model = _model()
-    messages = model.objects.bulk_create([model(task_name=task_name, args=list(args)) for args in calls],
+    kwargs = _with_request_id({})
+    messages = model.objects.bulk_create([model(task_name=task_name, args=list(args), kwargs=kwargs)
+                                          for args in calls],
                                          batch_size=1000)
     transaction.on_commit(partial(_publish_all, [m.pk for m in messages]))
     return messages
+
+
+def _with_request_id(kwargs: dict) -> dict:
+    request_id = current_request_id()
+    return {**kwargs, REQUEST_ID_KEY: request_id} if request_id != "-" else dict(kwargs)
 
 
 def _publish_all(message_ids) -> None:
@@ -92,7 +104,9 @@ def publish(message_id) -> bool:
     try:
         task = _task(message.task_name)
         # retry=False: fail at once when the broker is down; the relay tries again later.
-        task.apply_async(args=message.args, kwargs=message.kwargs, task_id=str(message.pk), retry=False)
+        kwargs = dict(message.kwargs)
+        headers = {"request_id": kwargs.pop(REQUEST_ID_KEY)} if REQUEST_ID_KEY in kwargs else {}
+        task.apply_async(args=message.args, kwargs=kwargs, task_id=str(message.pk), retry=False, headers=headers)
     except Exception as error:  # broker down, unknown task, or (eager mode) the task itself failed
         logger.warning("outbox: %s %s not published: %r", message.task_name, message.pk, error)
         _model().objects.filter(pk=message.pk).update(lease_until=None, last_error=repr(error)[:2000])

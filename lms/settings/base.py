@@ -1,5 +1,6 @@
 """Settings shared by every environment. Deploy-time values come from the environment."""
 
+import importlib.util
 from pathlib import Path
 
 import dj_database_url
@@ -7,7 +8,9 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_int, env_list, env_str
+from lms import observability
+
+from .env import env_bool, env_choice, env_int, env_list, env_required, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -56,6 +59,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # A request id on every log line (lms/observability.py); /healthz and /readyz answered before the host
+    # check and the HTTPS redirect, which a load balancer's probe would fail (lms/health.py).
+    "lms.observability.RequestIdMiddleware",
+    "lms.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every response (lms/csp.py picks the admin's looser policy by path).
     "lms.csp.PathPolicyCSPMiddleware",
@@ -66,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Report pages read from DATABASE_REPLICA_URL when it is set (lms/db_router.py).
+    "lms.db_router.ReplicaReadsMiddleware",
     # A learner whose commune a reform merged or split confirms it before going on (accounts/middleware.py).
     "accounts.middleware.CommuneConfirmationMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -104,7 +113,39 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
     )
 }
+# Several nodes: report pages and the report rebuild read from a replica when DATABASE_REPLICA_URL is set
+# (lms/db_router.py); everything else, and every write, goes to the primary.
+DATABASE_REPLICA_URL = env_url("DATABASE_REPLICA_URL", ("postgres", "postgresql", "sqlite"))
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL,
+                                                 conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests: the replica is the test database itself
+DATABASE_ROUTERS = ["lms.db_router.ReplicaRouter"]
+REPLICA_READ_PATHS = ["/reports/", "/admin/reports/statistics/"]  # GET requests under these read the replica
+# ... except an export job's pages: the job was just written on the primary, a lagging replica would 404 it.
+REPLICA_SKIP_PATHS = ["/reports/jobs/", "/admin/reports/statistics/jobs/"]
+REPLICA_READ_TASKS = ["reports.rebuild_summaries", "reports.check_summary_drift"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Several nodes: nothing a request needs lives in one process. Sessions in the database (default) or, with
+# SESSION_STORE=cached_db, read through the shared cache; the cache in Redis when CACHE_URL is set (a
+# per-process memory cache otherwise, fine for one node).
+CACHE_URL = env_url("CACHE_URL", ("redis", "rediss"))
+if CACHE_URL:
+    CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "lms"),
+        # A cache that is down must not hold a request: short timeouts, the page is built without it.
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+_SESSION_ENGINES = {"db": "django.contrib.sessions.backends.db",
+                    "cached_db": "django.contrib.sessions.backends.cached_db"}
+SESSION_ENGINE = _SESSION_ENGINES[env_choice("SESSION_STORE", "db", tuple(_SESSION_ENGINES))]
+if SESSION_ENGINE.endswith("cached_db") and not CACHE_URL:
+    raise ImproperlyConfigured("SESSION_STORE=cached_db needs CACHE_URL: a per-process cache is not shared")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -125,7 +166,9 @@ LOGOUT_REDIRECT_URL = "/"
 # Lockout per account + IP address: commune offices share one address, so locking a
 # whole IP would shut out every official in the office after one person's mistakes.
 # The "username" axes counts is the account the identifier resolves to (any case, any phone
-# spelling), see accounts/lockout.py.
+# spelling), see accounts/lockout.py. Lockouts live in the database (axes' database handler, named here so
+# that no setting swaps it for a per-process one): a lockout recorded on one node holds on every node.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -198,7 +241,7 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "static_collected"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "static_collected")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
@@ -207,6 +250,24 @@ STORAGES = {
     # Learner exports, quiz file answers, certificate PDFs (lms/storage.py): never under MEDIA_ROOT.
     "private": {"BACKEND": "lms.storage.PrivateFileSystemStorage"},
 }
+# Uploads every node sees: MEDIA_ROOT and PRIVATE_MEDIA_ROOT on a shared directory (NFS, a volume), or
+# MEDIA_STORAGE=s3 for S3-compatible object storage through django-storages (extra `lms[s3]`, docs/operations.md).
+MEDIA_STORAGE = env_choice("MEDIA_STORAGE", "filesystem", ("filesystem", "s3"))
+if MEDIA_STORAGE == "s3":
+    if importlib.util.find_spec("storages") is None:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs django-storages: pip install 'lms[s3]'")
+    _S3 = {
+        "bucket_name": env_required("S3_BUCKET"),
+        "endpoint_url": env_str("S3_ENDPOINT_URL", "") or None,
+        "region_name": env_str("S3_REGION", "") or None,
+        "access_key": env_str("S3_ACCESS_KEY_ID", "") or None,
+        "secret_key": env_str("S3_SECRET_ACCESS_KEY", "") or None,
+        "file_overwrite": False,
+    }
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage",
+                           "OPTIONS": {**_S3, "location": "media", "querystring_auth": False}}
+    STORAGES["private"] = {"BACKEND": "lms.storage.PrivateS3Storage",
+                           "OPTIONS": {**_S3, "location": "private", "default_acl": "private"}}
 # Private files: served only by views that check who asks; "django" streams them from the app,
 # "nginx" answers X-Accel-Redirect to an `internal` location at PRIVATE_MEDIA_ACCEL_PREFIX (docs/security.md).
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")))
@@ -269,9 +330,13 @@ NOTIFICATIONS_REMINDER_DAYS = env_int("NOTIFICATIONS_REMINDER_DAYS", 7)
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "lms@localhost")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-}
+# LOG_FORMAT=json (production default): one JSON object a line with the request id (lms/observability.py).
+LOG_FORMAT = env_choice("LOG_FORMAT", "text", ("text", "json"))
+LOGGING = observability.logging_config(env_str("LOG_LEVEL", "INFO").upper(), LOG_FORMAT)
+# The worker logs through LOGGING above (JSON, request id) instead of replacing the root logger.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Optional error reporting: set SENTRY_DSN and install the extra `lms[sentry]`.
+SENTRY_DSN = env_str("SENTRY_DSN", "")
+if SENTRY_DSN:
+    observability.init_sentry(SENTRY_DSN, env_str("SENTRY_ENVIRONMENT", "production"))

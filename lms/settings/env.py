@@ -57,3 +57,18 @@ def env_secret(name: str, min_length: int = 50) -> str:
     if len(value) < min_length:
         raise ImproperlyConfigured(f"{name} must be at least {min_length} characters long")
     return value
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = (os.environ.get(name) or default).strip().lower()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
+def env_url(name: str, schemes: tuple[str, ...], default: str = "") -> str:
+    """A URL whose scheme is one of `schemes` ("" when unset and no default)."""
+    value = (os.environ.get(name) or default).strip()
+    if value and value.split("://", 1)[0] not in schemes:
+        raise ImproperlyConfigured(f"{name} must be a URL starting with {' or '.join(s + '://' for s in schemes)}")
+    return value

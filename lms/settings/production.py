@@ -1,7 +1,7 @@
 """Production: PostgreSQL, Redis broker, secure cookies. Required variables fail loudly."""
 
 from .base import *  # noqa: F403
-from .env import env_bool, env_int, env_list, env_required, env_secret, env_str
+from .env import env_bool, env_choice, env_int, env_list, env_required, env_secret, env_str
 
 DEBUG = False
 SECRET_KEY = env_secret("DJANGO_SECRET_KEY")
@@ -11,6 +11,9 @@ if not ALLOWED_HOSTS:
 
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS is required in production")
 env_required("DATABASE_URL")
+# JSON lines by default: journald and Docker keep them, a shipper reads them without a parser.
+LOG_FORMAT = env_choice("LOG_FORMAT", "json", ("text", "json"))
+LOGGING = observability.logging_config(env_str("LOG_LEVEL", "INFO").upper(), LOG_FORMAT)  # noqa: F405
 
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
