@@ -7,8 +7,9 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from lms import health, outbox
+from lms import health
 from lms.observability import JsonFormatter, RequestIdFilter, request_id_context
+from outbox import services as outbox
 
 
 def test_healthz_answers_without_the_database(client):
