@@ -42,7 +42,7 @@ def module_package(user, module: ModulePage) -> dict:
     lessons = list(LessonPage.objects.live().child_of(module).filter(visible_lessons_q(user)))
     files = [_page(module.url, len(module.objectives))]
     for lesson in lessons:
-        files.append(_page(lesson.url, len(json.dumps(lesson.body.raw_data, ensure_ascii=False))))
+        files.append(_page(lesson.url, len(json.dumps(list(lesson.body.raw_data), ensure_ascii=False))))
         files += _media_files(lesson)
     quiz, quiz_refusal = _quiz(user, module)
     if quiz:
