@@ -30,6 +30,7 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -222,10 +223,10 @@ def _record(user, submission: OfflineSubmission, now) -> Attempt:
     if _known(user, submission.client_id):
         raise IntegrityError("replayed while waiting")
     quiz = Quiz.objects.get(pk=draw.quiz_id)
+    items = _drawn_items(draw, submission.answers)  # a forged attempt is named as such, whatever else
     _check_may_take(user, quiz, draw)
     started, finished = _bounded_times(submission, draw, now)
     _check_time(quiz, started, finished)
-    items = _drawn_items(draw, submission.answers)
     attempt = _create(user, quiz, started, finished, items)
     OfflineAttempt.objects.create(attempt=attempt, user=user, client_id=submission.client_id,
                                   draw_id=draw.draw_id, downloaded_at=draw.downloaded_at,
@@ -314,7 +315,7 @@ def result_message(attempt: Attempt) -> str:
     if attempt.state == AttemptState.GRADED:
         verdict = _("Đạt") if attempt.passed else _("Chưa đạt")
         return _("“%(quiz)s”: %(percent)s%% – %(verdict)s") % {
-            "quiz": attempt.quiz.title, "percent": f"{attempt.percent:g}", "verdict": verdict}
+            "quiz": attempt.quiz.title, "percent": floatformat(attempt.percent, -2), "verdict": verdict}
     return _("“%(quiz)s”: đã nộp, chờ giảng viên chấm.") % {"quiz": attempt.quiz.title}
 
 

@@ -57,9 +57,12 @@
     });
   }
 
+  var shown = {};  // the page and the worker may both sync one item (the server answers a replay the same)
   function showResults(list) {
     var progress = 0;
     (list || []).forEach(function (result) {
+      if (shown[result.id]) { return; }
+      shown[result.id] = true;
       if (result.kind !== "attempt") { progress += 1; return; }
       var text = result.ok ? result.data.message : result.data.error;
       results.appendChild(el("p", "msg " + (result.ok ? "success" : "error"), text || ""));
