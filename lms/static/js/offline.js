@@ -165,7 +165,7 @@
     var actions = el("p", "actions");
     actions.appendChild(button(T.download, function () { download(pkg, panel); }, "offline-confirm"));
     actions.appendChild(document.createTextNode(" "));
-    actions.appendChild(button(T.cancel, function () { panel.replaceChildren(); }, "secondary"));
+    actions.appendChild(button(T.cancel, function () { panel.replaceChildren(); }, "quiet"));
     nodes.push(actions);
     panel.replaceChildren.apply(panel, nodes);
   }
@@ -217,7 +217,7 @@
       actions.appendChild(quiz);
       actions.appendChild(document.createTextNode(" "));
     }
-    actions.appendChild(button(T.remove, function () { removeModule(pkg, list); }, "secondary offline-remove"));
+    actions.appendChild(button(T.remove, function () { removeModule(pkg, list); }, "quiet offline-remove"));
     card.appendChild(actions);
     return card;
   }
