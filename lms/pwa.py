@@ -24,6 +24,7 @@ SHELL_FILES = [
     "css/site.css", "js/queue.js", "js/offline.js", "courses/progress.js", "assessments/quiz.css",
     "icons/icon-192.png", "icons/icon-512.png",
 ]
+WORKER_MAX_AGE = 3600  # seconds
 WORKER_SCRIPTS = ["js/sw.js", "js/queue.js"]  # the worker's own code (importScripts), for the budget test
 
 
@@ -62,8 +63,10 @@ def worker_prelude(version: str) -> str:
 def service_worker(request):
     source, version = _worker_source()
     response = HttpResponse(worker_prelude(version) + source, content_type="text/javascript; charset=utf-8")
-    # Browsers check the worker for updates on navigation; never keep a stale copy in between.
-    response["Cache-Control"] = "no-cache"
+    # Browsers check the worker for updates on every navigation; offline.js registers it with
+    # updateViaCache "all", so that check is answered from the HTTP cache for this long (a phone on paid
+    # data does not ask again on each page) and a new version reaches learners within the hour.
+    response["Cache-Control"] = f"max-age={WORKER_MAX_AGE}"
     response["Service-Worker-Allowed"] = "/"
     return response
 

@@ -48,7 +48,7 @@ def test_the_worker_is_served_from_the_root_with_its_headers(client):
     response = client.get("/sw.js")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/javascript")
-    assert response["Service-Worker-Allowed"] == "/" and response["Cache-Control"] == "no-cache"
+    assert response["Service-Worker-Allowed"] == "/" and response["Cache-Control"] == "max-age=3600"
     body = response.content.decode()
     assert body.startswith("self.LMS = ") and "/static/css/site.css" in body and "importScripts" in body
     assert "Không có kết nối mạng" in body

@@ -10,7 +10,7 @@
 /* global LmsQueue */
 (function () {
   if ("serviceWorker" in navigator) {
-    navigator.serviceWorker.register("/sw.js", {scope: "/"}).catch(function () { /* no offline mode */ });
+    navigator.serviceWorker.register("/sw.js", {scope: "/", updateViaCache: "all"}).catch(function () { /* no offline mode */ });
   }
   var source = document.getElementById("lms-offline");
   if (!source || !window.LmsQueue || !window.indexedDB) { return; }
