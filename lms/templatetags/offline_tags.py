@@ -29,7 +29,6 @@ def _texts() -> dict:
         "none": _("Chưa tải chuyên đề nào về máy."),
         "remove": _("Xoá khỏi máy"),
         "removed": _("Đã xoá “%(title)s” khỏi máy."),
-        "open": _("Mở"),
         "quiz": _("Làm bài kiểm tra ngoại tuyến"),
         "downloadedAt": _("Tải lúc %(at)s"),
         "results": _("Kết quả đồng bộ bài kiểm tra"),
