@@ -327,7 +327,8 @@ def offline_attempt(request):
     """JSON {"client_id", "draw", "started_at", "finished_at" (ms), "answers": {"<question id>": [values]}}.
 
     CSRF-protected (X-CSRFToken). 200 with the score (again for a replay, `replayed` true); 400 for a
-    malformed body; 409 with the learner's message when a rule refuses it. A refusal stores nothing."""
+    malformed body; 403 with the learner's message when a rule refuses it (the phone drops the item and shows
+    the message). A refusal stores nothing."""
     try:
         submission = parse_submission(request.body)
     except (ValueError, KeyError, TypeError, RecursionError):
@@ -335,7 +336,7 @@ def offline_attempt(request):
     try:
         attempt, replayed = submit_offline_attempt(request.user, submission)
     except AssessmentError as error:
-        return JsonResponse({"error": str(error)}, status=409)
+        return JsonResponse({"error": str(error)}, status=403)
     return JsonResponse({
         "attempt": attempt.pk, "replayed": replayed, "state": attempt.state, "message": result_message(attempt),
         "score": None if attempt.score is None else str(attempt.score), "max_score": str(attempt.max_score),

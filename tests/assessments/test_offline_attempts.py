@@ -234,7 +234,7 @@ def test_the_endpoint_refuses_with_a_message_the_learner_sees(client, learner, q
     client.force_login(learner)
     data = issue_draw(learner, quiz)
     response = post(client, body_of(data, answers={str(make_single(text="Ngoài đề").pk): ["1"]}))
-    assert response.status_code == 409 and "không thuộc đề" in response.json()["error"]
+    assert response.status_code == 403 and "không thuộc đề" in response.json()["error"]
     assert not Attempt.objects.exists()
 
 
