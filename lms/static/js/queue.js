@@ -75,13 +75,15 @@
                 "X-CSRFToken": csrfToken() || item.csrf}
     }).then(function (response) {
       if (response.status >= 500 || response.status === 401 || response.redirected) { return null; }  // try later
-      return response.json().catch(function () { return {}; }).then(function (data) {
+      // Not JSON (a CSRF refusal after signing in again, a proxy's error page): not the server's answer
+      // to the item, so it is kept and sent again with a fresh token.
+      return response.json().then(function (data) {
         var result = {id: item.id, kind: item.kind, label: item.label || "", ok: response.ok,
                       status: response.status, data: data, at: Date.now()};
         return (item.kind === "attempt" ? put("results", result) : Promise.resolve())
           .then(function () { return remove("queue", item.id); })
           .then(function () { return result; });
-      });
+      }, function () { return null; });
     }, function () { return null; });
   }
 
