@@ -34,7 +34,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def world(e2e_site):
-    program = make_program(make_index(e2e_site), code="CT7", title="Kỹ năng thông tin cơ sở")
+    return build_world(e2e_site, audio_seconds=3)
+
+
+def build_world(site, audio_seconds):
+    program = make_program(make_index(site), code="CT7", title="Kỹ năng thông tin cơ sở")
     quiz = make_quiz([make_single(text="Đài truyền thanh xã do ai quản lý?"),
                       make_single(text="Ai ký quyết định thành lập đài truyền thanh xã?")],
                      title="Kiểm tra chuyên đề ngoại tuyến", pass_mark=60, allow_offline=True, attempts_allowed=1)
@@ -45,7 +49,7 @@ def world(e2e_site):
     ])
     audio = make_lesson(module, "nghe-ban-tin", title="Nghe bản tin mẫu", completion_rule=CompletionRule.MEDIA_END,
                         body=[{"type": "audio", "value": {"title": "Bản tin sáng thứ Hai",
-                                                          "file": make_audio_document(seconds=3).pk,
+                                                          "file": make_audio_document(seconds=audio_seconds).pk,
                                                           "duration": "", "transcript": "<p>Kính thưa bà con…</p>"}}])
     commune = Locality.objects.filter(level=Level.COMMUNE, parent__code="219").order_by("code").first()
     learner = make_learner(commune, group=TargetGroup.A)
@@ -203,3 +207,19 @@ def remove_module(page, module):
     go_offline(page)
     page.goto(module.url)  # no longer on the phone
     expect(page.locator("h1")).to_have_text(re.compile("Không có kết nối mạng"))
+
+
+def test_a_slow_or_metered_connection_is_named_before_large_audio(e2e_site, open_page):
+    world = build_world(e2e_site, audio_seconds=140)  # about 1.1 MB of audio
+    page = signed_in_phone(open_page, world)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", {  # a 3G phone: Chromium's Network Information API follows
+        "offline": False, "latency": 400, "downloadThroughput": 60_000, "uploadThroughput": 30_000,
+        "connectionType": "cellular3g"})
+    page.goto(world["module"].url)
+    page.click("text=Tải về để học ngoại tuyến")
+    expect(page.locator(".offline-size")).to_contain_text("MB")
+    expect(page.locator(".offline-metered")).to_contain_text("mạng di động hoặc mạng chậm")
+    page.click("text=Huỷ")
+    assert not page.evaluate(f"() => caches.has('lms-module-{world['module'].pk}')")  # nothing downloaded
