@@ -317,6 +317,11 @@ class Quiz(ClusterableModel):
                                      default=ReviewPolicy.AFTER_SUBMIT)
     available_from = models.DateTimeField(_("mở từ"), null=True, blank=True)
     available_until = models.DateTimeField(_("đóng lúc"), null=True, blank=True)
+    # See assessments/offline.py: the draw is signed at download, every rule is checked again at sync.
+    allow_offline = models.BooleanField(
+        _("cho làm ngoại tuyến"), default=False,
+        help_text=_("Học viên tải đề về máy, làm khi không có mạng và nộp khi có mạng lại. Không dùng cho bài "
+                    "kiểm tra cuối chương trình hay bài thi có giám sát."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     panels = [
@@ -327,6 +332,7 @@ class Quiz(ClusterableModel):
             FieldPanel("review_policy"),
             FieldRowPanel([FieldPanel("shuffle_questions"), FieldPanel("shuffle_choices")]),
             FieldRowPanel([FieldPanel("available_from"), FieldPanel("available_until")]),
+            FieldPanel("allow_offline"),
         ], heading=_("Cài đặt")),
         InlinePanel("fixed_questions", label=_("Câu hỏi cố định")),
         InlinePanel("draws", label=_("Câu hỏi ngẫu nhiên theo chủ đề")),
@@ -497,6 +503,33 @@ class GradeAudit(models.Model):
 
     def __str__(self):
         return f"{self.attempt_id}: {self.old_score} → {self.new_score}"
+
+
+class OfflineAttempt(models.Model):
+    """How an attempt taken without a connection reached the server (assessments/offline.py).
+
+    `client_id` is the id the phone gave the attempt: a replayed sync finds this row and changes nothing.
+    `draw_id` names the signed draw the phone downloaded: one draw gives at most one attempt."""
+
+    attempt = models.OneToOneField(Attempt, on_delete=models.PROTECT, related_name="offline")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    client_id = models.UUIDField()
+    draw_id = models.UUIDField()
+    downloaded_at = models.DateTimeField()
+    reported_started_at = models.DateTimeField(null=True)
+    reported_finished_at = models.DateTimeField(null=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lượt làm bài ngoại tuyến")
+        verbose_name_plural = _("lượt làm bài ngoại tuyến")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "client_id"], name="offline_attempt_client_once"),
+            models.UniqueConstraint(fields=["user", "draw_id"], name="offline_attempt_draw_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.attempt_id} ({self.client_id})"
 
 
 from .item_analysis_models import ItemAnalysis  # noqa: E402,F401 - kept in its own module, registered here

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import offline, views
 
 app_name = "assessments"
 
@@ -13,4 +13,6 @@ urlpatterns = [
     path("attempts/<int:attempt_id>/submit/", views.submit, name="submit"),
     path("attempts/<int:attempt_id>/result/", views.result, name="result"),
     path("answers/<int:answer_id>/file/", views.answer_file, name="answer_file"),
+    path("offline/", offline.offline_quiz_page, name="offline_quiz"),
+    path("offline/attempts/", offline.offline_attempt, name="offline_attempt"),
 ]

@@ -436,6 +436,13 @@ def quiz_start_refusal(user, quiz) -> str | None:
     return str(refusal) if refusal is not None else None
 
 
+def final_quiz_offline_refusal(quiz) -> str | None:
+    """The offline rule courses registers with assessments: a program's final test is never taken offline."""
+    if ProgramPage.objects.filter(final_quiz_id=quiz.pk).exists():
+        return _("Bài kiểm tra cuối chương trình chỉ làm khi có mạng.")
+    return None
+
+
 # Completions the records show (the drift check and repair) ------------------------------------
 
 @dataclass

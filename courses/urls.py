@@ -9,6 +9,8 @@ urlpatterns = [
     path("programs/<int:program_id>/unenrol/", views.unenrol, name="unenrol"),
     path("lessons/<int:lesson_id>/complete/", views.complete_lesson, name="complete_lesson"),
     path("api/progress/", views.progress_event, name="progress_event"),
+    path("modules/<int:module_id>/package/", views.package, name="module_package"),
+    path("offline/", views.offline_downloads, name="offline_downloads"),
 ]
 
 admin_urlpatterns = [

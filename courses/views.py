@@ -16,7 +16,8 @@ from lms.access_views import forbidden_as_403
 from . import selectors, services
 from .exceptions import CompletionRuleNotMet, CoursesError, InvalidProgress
 from .forms import BulkEnrolForm
-from .models import LessonPage, ProgramPage
+from .models import LessonPage, ModulePage, ProgramPage
+from .package import module_package, package_refusal
 
 
 def _live_program(program_id) -> ProgramPage:
@@ -152,6 +153,25 @@ def progress_event(request):
         return JsonResponse({"error": str(error)}, status=403)
     return JsonResponse({"status": row.status, "position": row.position, "seconds_spent": row.seconds_spent,
                          "completed": row.completed_at is not None})
+
+
+@login_required
+def package(request, module_id):
+    """JSON: every URL and size of the module the learner may study offline (courses/package.py).
+    404 for an unpublished module; 403 with the reason when they may not learn in it."""
+    module = get_object_or_404(ModulePage.objects.live().select_related("prerequisite", "quiz"), pk=module_id)
+    refusal = package_refusal(request.user, module)
+    if refusal is not None:
+        return JsonResponse({"error": str(refusal)}, status=403)
+    response = JsonResponse(module_package(request.user, module), json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = "private, no-store"  # holds a draw signed for this learner
+    return response
+
+
+@login_required
+def offline_downloads(request):
+    """"Dữ liệu đã tải": the modules this phone keeps (listed by offline.js from the phone's own store)."""
+    return render(request, "courses/offline_downloads.html")
 
 
 @forbidden_as_403

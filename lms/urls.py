@@ -4,10 +4,15 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from lms import pwa
+
 # The 500 page shows the request id (lms/errors.py); 400/403/404 are Django's with the templates in lms/templates.
 handler500 = "lms.errors.server_error"
 
 urlpatterns = [
+    # At the root: a service worker's scope is the folder it is served from (lms/pwa.py).
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("manifest.webmanifest", pwa.manifest, name="web_manifest"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -183,7 +183,9 @@ class LessonPage(Page):
 
         # Computed once per request: the access facts decide whether opening marks the lesson started.
         request.lesson_detail = detail = lesson_detail(request.user, self)
-        if detail["enrolment"] and not detail["locked"]:
+        # A download for offline study (offline.js sends this header) is not the learner opening the lesson.
+        downloading = request.headers.get("X-LMS-Offline-Download") == "1"
+        if detail["enrolment"] and not detail["locked"] and not downloading:
             detail["progress"] = mark_started(request.user, self)  # opening a lesson marks it started
         return super().serve(request, *args, **kwargs)
 

@@ -64,6 +64,12 @@ MIDDLEWARE = [
     "lms.observability.RequestIdMiddleware",
     "lms.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Compresses HTML and JSON for browsers that offer gzip (mobile data costs money). Above every
+    # middleware that reads or changes the body. Django pads each compressed body with random bytes
+    # against BREACH (Django 4.2+). Static files are not its business: WhiteNoise/nginx serve them
+    # already compressed. A proxy that compresses too (nginx `gzip on`) sees Content-Encoding and leaves
+    # the body alone.
+    "django.middleware.gzip.GZipMiddleware",
     # Content-Security-Policy on every response (lms/csp.py picks the admin's looser policy by path).
     "lms.csp.PathPolicyCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

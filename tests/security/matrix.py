@@ -74,10 +74,23 @@ def _progress(world) -> dict:
             "position": 12.5, "completed": False}
 
 
+def _offline_attempt(world) -> dict:
+    from django.core import signing
+
+    from assessments.offline import SIGNING_SALT
+
+    draw = signing.dumps({"u": world.learner.pk, "q": world.quiz.pk, "d": "0" * 32, "t": 1767225600,
+                          "qs": [[world.question.pk, []]]}, salt=SIGNING_SALT, compress=True)
+    return {"client_id": "7d3c2f6e-0000-4000-8000-000000000002", "draw": draw, "answers": {}}
+
+
 REASON = {"reason": "Kiểm tra phạm vi"}
 DM, PM = "district_manager", "province_manager"
 
 MATRIX: dict[str, Entry | tuple[Entry, ...]] = {
+    # lms: the installable app (lms/pwa.py), the same for everyone
+    "service_worker": GET("O O O O O"),
+    "web_manifest": GET("O O O O O"),
     # accounts (site)
     "signup": GET("O O O O O"),
     # Each learner confirms their own commune; staff have none (404).
@@ -114,12 +127,18 @@ MATRIX: dict[str, Entry | tuple[Entry, ...]] = {
     "assessments:answer_file": GET("D D D D D", answer_id="essay_answer"),
     "assessments:submit": POST("L D D D O", attempt_id="attempt"),
     "assessments:result": GET("L D D D O", attempt_id="done_attempt"),
+    "assessments:offline_quiz": GET("L O O O O"),
+    # A draw signed for the unit's learner: refused to everyone else; refused to them too, the world's quiz
+    # does not allow offline attempts (the accepted case: tests/assessments/test_offline_attempts.py).
+    "assessments:offline_attempt": POST("L D D D D", data=_offline_attempt, json=True),
     # courses (learner); the lesson is local to Lục Ngạn, so outsiders get 404
     "courses:my_learning": GET("L O O O O"),
     "courses:enrol": POST("L O O O O", program_id="program"),
     "courses:unenrol": POST("L O O O O", program_id="program"),
     "courses:complete_lesson": POST("L D D O O", lesson_id="lesson"),
     "courses:progress_event": POST("L D D D O", data=_progress, json=True),
+    "courses:module_package": GET("L D D D O", module_id="module"),
+    "courses:offline_downloads": GET("L O O O O"),
     "courses_admin:bulk_enrol": GET("L L O O L", staff=DM),
     # training classes
     "courses:my_classes": GET("L O O O O"),

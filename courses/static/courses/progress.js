@@ -24,7 +24,10 @@
     return fetch(config.url, {
       method: "POST", credentials: "same-origin", keepalive: true, body: body,
       headers: {"Content-Type": "application/json", "X-CSRFToken": decodeURIComponent(csrf)}
-    }).catch(function () { /* offline: the next report carries the position again */ });
+    }).catch(function () {
+      // Offline: kept in the phone's queue (lms/static/js/queue.js) and sent when the network returns.
+      if (window.LmsQueue) { window.LmsQueue.add({kind: "progress", url: config.url, body: JSON.parse(body)}); }
+    });
   }
 
   if (media) {
