@@ -6,7 +6,7 @@ not exist, 403 when it lies outside the user's scope).
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from localities.grounds import minimal_prefixes
@@ -64,6 +64,29 @@ def local_ground_prefixes(user: User) -> list[str] | None:
         units = [*scope_localities(user), *([commune] if commune else [])]
         cache["local"] = minimal_prefixes(prefix for unit in units for prefix in unit.ground_prefixes())
     return cache["local"]
+
+
+def learner_ground_fields() -> dict:
+    """Annotations for a query on User (`User.objects.filter(pk=...)`) that bring what
+    `local_ground_prefixes` needs for a plain learner, so that a page reading other facts of the user in
+    that query spends no query of its own on it. Pass the row to `remember_local_ground`."""
+    return {"ground_commune_path": F("learner_profile__commune__path"),
+            "ground_commune_paths": F("learner_profile__commune__ground_paths"),
+            "ground_holds_role": Exists(RoleAssignment.objects.filter(user=OuterRef("pk"), role__in=STAFF_ROLES))}
+
+
+def remember_local_ground(user: User, row: dict) -> None:
+    """Keep a plain learner's local ground (from `learner_ground_fields`) as `local_ground_prefixes` would
+    compute it; staff and administrators are left to `local_ground_prefixes` (their roles need a query)."""
+    if has_full_access(user) or row["ground_holds_role"] or not getattr(user, "is_authenticated", False):
+        return
+    cache = user.__dict__.setdefault(_CACHE_ATTR, {})
+    for roles in (STAFF_ROLES, MANAGER_ROLES):  # no staff role: scope_localities needs no query either
+        cache.setdefault(tuple(sorted(roles)), [])
+    if "local" not in cache:
+        path = row["ground_commune_path"]
+        commune = Locality(path=path, ground_paths=row["ground_commune_paths"] or "") if path else None
+        cache["local"] = minimal_prefixes(commune.ground_prefixes()) if commune else []
 
 
 def local_unit_choices(user: User, stored_id: int | None = None) -> QuerySet:

@@ -3,7 +3,7 @@ queries, whatever the number of programs, lessons or progress rows."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
@@ -87,13 +87,16 @@ class ProgressFigures:
 
 
 def progress_by_child(user, parent_page, child_depth_path_len: int) -> dict[str, ProgressFigures]:
-    """Required-lesson totals and the user's completed counts, per child page path (two queries)."""
-    required = _lessons_under(user, parent_page).filter(required=True)
-    totals = _count_by_prefix(required, child_depth_path_len)
-    done = {}
-    if user.is_authenticated:
-        done = _count_by_prefix(_completed_lessons(user, required), child_depth_path_len, "lesson__path")
-    return {prefix: ProgressFigures(total, done.get(prefix, 0)) for prefix, total in totals.items()}
+    """Required-lesson totals and the user's completed counts, per child page path (one GROUP BY query)."""
+    required = _lessons_under(user, parent_page).filter(required=True).annotate(
+        prefix=Substr("path", 1, child_depth_path_len))
+    if not user.is_authenticated:
+        rows = required.values("prefix").annotate(n=Count("pk"), done=Value(0)).order_by()
+    else:
+        completed = LessonProgress.objects.filter(user=user, lesson=OuterRef("pk"), completed_at__isnull=False)
+        rows = (required.annotate(is_done=Exists(completed)).values("prefix")
+                .annotate(n=Count("pk"), done=Count("pk", filter=Q(is_done=True))).order_by())
+    return {row["prefix"]: ProgressFigures(row["n"], row["done"]) for row in rows}
 
 
 @dataclass
@@ -133,18 +136,59 @@ class ModuleRow:
 
 
 def program_detail(user, program: ProgramPage) -> dict:
-    modules = list(ModulePage.objects.live().child_of(program).select_related("prerequisite"))
+    """The program page: its modules, the learner's progress, enrolment and completions. Four queries for a
+    learner (modules, the learner's facts, module completions, progress counts), two for a visitor."""
+    modules = list(ModulePage.objects.live().child_of(program).select_related("prerequisite")
+                   .defer_streamfields().only("pk", "title", "url_path", "path", "depth", "prerequisite__title"))
+    facts = learner_facts(user, program.pk, program_completed=True)
     done_modules = _completed_module_ids(user, modules)
     figures = progress_by_child(user, program, len(program.path) + STEP)
     rows = [ModuleRow(m, bool(m.prerequisite_id and m.prerequisite_id not in done_modules),
                       m.pk in done_modules, figures.get(m.path, ProgressFigures())) for m in modules]
     return {
         "modules": rows,
-        "enrolment": active_enrolment(user, program),
-        "program_completed": user.is_authenticated
-        and ProgramCompletion.objects.filter(user=user, program=program).exists(),
+        "enrolment": facts.enrolment_id,
+        "program_completed": facts.program_completed,
         "progress": _sum_figures(figures.values()),
+        "index_url": _parent_url(program),
     }
+
+
+def _parent_url(page) -> str:
+    """The parent page's URL from the page's own (no query): Wagtail URLs follow the tree."""
+    url = page.get_url()
+    return url[: url.rstrip("/").rfind("/") + 1] if url else ""
+
+
+@dataclass
+class LearnerFacts:
+    enrolment_id: int | None = None
+    program_completed: bool = False
+    prerequisite_done: bool = False
+
+
+def learner_facts(user, program_id: int, prerequisite_id: int | None = None,
+                  program_completed: bool = False) -> LearnerFacts:
+    """What a learner page needs to know about the user, in one query whatever the size of the tables: the
+    active enrolment in the program, whether the module's prerequisite is done (and the program completed),
+    and the learner's commune (their local ground, kept for `visible_lessons_q`)."""
+    if not user.is_authenticated:
+        return LearnerFacts()
+    from django.contrib.auth import get_user_model
+
+    fields = {**access.learner_ground_fields(), "enrolment_id": Subquery(Enrolment.objects.filter(
+        user=OuterRef("pk"), program_id=program_id, unenrolled_at__isnull=True).values("pk")[:1])}
+    if prerequisite_id:
+        fields["prerequisite_done"] = Exists(ModuleCompletion.objects.filter(user=OuterRef("pk"),
+                                                                             module_id=prerequisite_id))
+    if program_completed:
+        fields["program_completed"] = Exists(ProgramCompletion.objects.filter(user=OuterRef("pk"),
+                                                                              program_id=program_id))
+    row = get_user_model().objects.filter(pk=user.pk).values(**fields).first() or {}
+    if row:
+        access.remember_local_ground(user, row)
+    return LearnerFacts(row.get("enrolment_id"), bool(row.get("program_completed")),
+                        bool(row.get("prerequisite_done")))
 
 
 def _sum_figures(figures) -> ProgressFigures:
@@ -199,19 +243,43 @@ def _statuses(user, lessons) -> dict[int, str]:
 
 
 def lesson_detail(user, lesson: LessonPage) -> dict:
-    module, program = lesson_ancestors(lesson)
-    siblings = list(LessonPage.objects.live().child_of(module).filter(visible_lessons_q(user))
-                    .defer_streamfields().only("pk", "title", "url_path", "path"))
+    """The lesson page's facts in two queries whatever the size: the module, the program and the lesson's
+    siblings (one query on the page tree), then the learner's enrolment, prerequisite and ground
+    (`learner_facts`). Module and program are plain `Page` rows (title, URL); the prerequisite's title is
+    `prerequisite_title`."""
+    module, program, siblings = _lesson_family(lesson)
+    facts = learner_facts(user, program.pk, module.prerequisite)
+    prefixes = access.local_ground_prefixes(user)
+    siblings = [s for s in siblings if s.pk == lesson.pk or s.local_unit is None or prefixes is None
+                or overlaps(s.local_unit_path, prefixes)]
     position = next((i for i, s in enumerate(siblings) if s.pk == lesson.pk), 0)
+    locked = bool(module.prerequisite) and not facts.prerequisite_done
     return {
         "module": module,
         "program": program,
+        "prerequisite_title": module.prerequisite_title,
         "progress": None,  # filled by LessonPage.serve when the learner may learn it
-        "enrolment": active_enrolment(user, program),
-        "locked": module_is_locked(user, module),
+        "enrolment": facts.enrolment_id,
+        "locked": locked,
         "previous_lesson": siblings[position - 1] if position > 0 else None,
         "next_lesson": siblings[position + 1] if position + 1 < len(siblings) else None,
     }
+
+
+def _lesson_family(lesson: LessonPage):
+    """(module, program, live sibling lessons in tree order) of a lesson, in one query on the page tree."""
+    from wagtail.models import Page
+
+    module_path, program_path = parent_path(lesson), parent_path(lesson, 2)
+    rows = list(Page.objects.filter(Q(path__in=[program_path, module_path])
+                                    | Q(path__startswith=module_path, depth=lesson.depth, live=True))
+                .annotate(prerequisite=F("modulepage__prerequisite_id"),
+                          prerequisite_title=F("modulepage__prerequisite__title"),
+                          local_unit=F("lessonpage__local_unit_id"), local_unit_path=F("lessonpage__local_unit__path"))
+                .only("pk", "title", "url_path", "path", "depth").order_by("path"))
+    by_path = {row.path: row for row in rows}
+    siblings = [row for row in rows if row.depth == lesson.depth]
+    return by_path[module_path], by_path[program_path], siblings
 
 
 @dataclass

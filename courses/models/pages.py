@@ -173,13 +173,14 @@ class LessonPage(Page):
         return lesson_visible_to(user, self)
 
     def serve(self, request, *args, **kwargs):
-        if not self.is_visible_to(request.user):
-            raise Http404
         from ..selectors import lesson_detail
         from ..services import mark_started
 
         # Computed once per request: the access facts decide whether opening marks the lesson started.
+        # They also read the learner's ground, which the visibility rule then uses without a query.
         request.lesson_detail = detail = lesson_detail(request.user, self)
+        if not self.is_visible_to(request.user):
+            raise Http404
         if detail["enrolment"] and not detail["locked"]:
             detail["progress"] = mark_started(request.user, self)  # opening a lesson marks it started
         return super().serve(request, *args, **kwargs)
