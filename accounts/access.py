@@ -6,7 +6,7 @@ not exist, 403 when it lies outside the user's scope).
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from localities.grounds import minimal_prefixes
@@ -66,26 +66,18 @@ def local_ground_prefixes(user: User) -> list[str] | None:
     return cache["local"]
 
 
-def learner_ground_fields() -> dict:
-    """Annotations for a query on User (`User.objects.filter(pk=...)`) that bring what
-    `local_ground_prefixes` needs for a plain learner, so that a page reading other facts of the user in
-    that query spends no query of its own on it. Pass the row to `remember_local_ground`."""
-    return {"ground_commune_path": F("learner_profile__commune__path"),
-            "ground_commune_paths": F("learner_profile__commune__ground_paths"),
-            "ground_holds_role": Exists(RoleAssignment.objects.filter(user=OuterRef("pk"), role__in=STAFF_ROLES))}
-
-
-def remember_local_ground(user: User, row: dict) -> None:
-    """Keep a plain learner's local ground (from `learner_ground_fields`) as `local_ground_prefixes` would
-    compute it; staff and administrators are left to `local_ground_prefixes` (their roles need a query)."""
-    if has_full_access(user) or row["ground_holds_role"] or not getattr(user, "is_authenticated", False):
+def remember_local_ground(user: User, commune_path: str | None, commune_ground_paths: str | None,
+                          holds_staff_role: bool) -> None:
+    """Keep a plain learner's local ground as `local_ground_prefixes` would compute it, from their commune read
+    by a query the caller makes anyway (courses.selectors.learner_facts): the page then spends no query on it.
+    Staff and administrators are left to `local_ground_prefixes` (their roles need a query)."""
+    if has_full_access(user) or holds_staff_role or not getattr(user, "is_authenticated", False):
         return
     cache = user.__dict__.setdefault(_CACHE_ATTR, {})
     for roles in (STAFF_ROLES, MANAGER_ROLES):  # no staff role: scope_localities needs no query either
         cache.setdefault(tuple(sorted(roles)), [])
     if "local" not in cache:
-        path = row["ground_commune_path"]
-        commune = Locality(path=path, ground_paths=row["ground_commune_paths"] or "") if path else None
+        commune = Locality(path=commune_path, ground_paths=commune_ground_paths or "") if commune_path else None
         cache["local"] = minimal_prefixes(commune.ground_prefixes()) if commune else []
 
 

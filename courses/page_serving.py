@@ -9,11 +9,13 @@ goes to Wagtail's own serve unchanged. The same hooks run, except Wagtail's view
 the query above stands in for (a page with a restriction is served by Wagtail, which then applies it).
 """
 
-from django.db.models import CharField, Exists, ExpressionWrapper, F, OuterRef
-from django.db.models.lookups import StartsWith
+import functools
+
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 from django.http import HttpResponse
 from wagtail import hooks
-from wagtail.models import PageViewRestriction
+from wagtail.models import Page, PageViewRestriction
 from wagtail.url_routing import RouteResult
 from wagtail.views import serve as wagtail_serve
 from wagtail.views import serve_chain
@@ -22,6 +24,7 @@ from wagtail.wagtail_hooks import check_view_restrictions
 from content import site_cache
 
 from .models import LessonPage, ProgramPage
+from .precompiled import Precompiled
 
 MODEL_BY_COMPONENTS = {2: ProgramPage, 4: LessonPage}  # program index / program / module / lesson
 
@@ -42,26 +45,35 @@ def serve(request, path):
     return chain(page, request, (), {})
 
 
-def _view_restricted():
-    """A view restriction on the page or an ancestor: the restricted page's path is a prefix of its path."""
-    target = ExpressionWrapper(OuterRef("path"), output_field=CharField())
-    return Exists(PageViewRestriction.objects.filter(StartsWith(target, F("page__path"))))
+@functools.cache
+def _view_restricted() -> RawSQL:
+    """Whether a view restriction covers the page: on it or on an ancestor (whose path is a prefix of its path).
+    Plain SQL: the same condition through the ORM (Exists, OuterRef, a reversed lookup) cost more Python than
+    the rest of the query."""
+    restriction, page = PageViewRestriction._meta.db_table, Page._meta.db_table
+    return RawSQL(f'EXISTS (SELECT 1 FROM "{restriction}" r INNER JOIN "{page}" rp ON rp.id = r.page_id '
+                  f'WHERE "{page}".path LIKE rp.path || %s)', ("%",), output_field=BooleanField())
+
+
+def _page_query(model) -> Precompiled:
+    return Precompiled(lambda url_path, root_path, depth: model.objects.live().filter(
+        url_path=url_path, path__startswith=root_path, depth=depth).annotate(view_restricted=_view_restricted()),
+        texts=("url_path", "root_path"), numbers=("depth",))
+
+
+PAGE_QUERIES = {count: _page_query(model) for count, model in MODEL_BY_COMPONENTS.items()}
 
 
 def curriculum_page(request, path: str):
     """The live program or lesson page at `path`, or None when Wagtail should serve the request."""
     components = [component for component in path.split("/") if component]
-    model = MODEL_BY_COMPONENTS.get(len(components))
+    query = PAGE_QUERIES.get(len(components))
     site = site_cache.site_for_request(request)
-    if model is None or site is None or request.method not in ("GET", "HEAD"):
+    if query is None or site is None or request.method not in ("GET", "HEAD"):
         return None
     root = site.root_page
-    pages = (model.objects.live().filter(url_path=root.url_path + "/".join(components) + "/",
-                                         path__startswith=root.path, depth=root.depth + len(components))
-             .annotate(view_restricted=_view_restricted()))
-    if model is LessonPage:
-        pages = pages.select_related("local_unit")  # the visibility rule reads a local lesson's unit
-    page = pages.first()
+    page = next(iter(query.raw(url_path=root.url_path + "/".join(components) + "/", root_path=root.path,
+                               depth=root.depth + len(components))), None)
     if page is None or page.view_restricted or page.alias_of_id:
         return None
     return page
