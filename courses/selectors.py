@@ -138,12 +138,12 @@ class ModuleRow:
 
 def program_detail(user, program: ProgramPage) -> dict:
     """The program page: its modules, the learner's progress, enrolment and completions. Four queries for a
-    learner (modules, the learner's facts, module completions, progress counts), two for a visitor."""
-    modules = list(ModulePage.objects.live().child_of(program).select_related("prerequisite")
-                   .defer_streamfields().only("pk", "title", "url_path", "path", "depth", "prerequisite__title"))
+    learner (modules, the learner's facts, module completions, required lessons with the learner's
+    completions), two for a visitor; the hot ones compiled once (courses/precompiled.py)."""
+    modules = list(_PROGRAM_QUERIES.modules().raw(program_path=program.path, depth=program.depth + 1))
     facts = learner_facts(user, program.pk, program_completed=True)
-    done_modules = _completed_module_ids(user, modules)
-    figures = progress_by_child(user, program, len(program.path) + STEP)
+    done_modules = _completed_modules_under(user, program)
+    figures = _program_progress(user, program)
     rows = [ModuleRow(m, bool(m.prerequisite_id and m.prerequisite_id not in done_modules),
                       m.pk in done_modules, figures.get(m.path, ProgressFigures())) for m in modules]
     return {
@@ -153,6 +153,66 @@ def program_detail(user, program: ProgramPage) -> dict:
         "progress": _sum_figures(figures.values()),
         "index_url": _parent_url(program),
     }
+
+
+class _ProgramQueries:
+    """The program page's queries, compiled on first use (the models' tables must exist)."""
+
+    @functools.cache  # noqa: B019 - one instance for the process
+    def modules(self):
+        from .precompiled import Precompiled
+
+        return Precompiled(lambda program_path, depth: ModulePage.objects.live().filter(
+            path__startswith=program_path, depth=depth).annotate(prerequisite_title=F("prerequisite__title"))
+            .defer_streamfields().only("pk", "title", "url_path", "path", "depth", "prerequisite_id").order_by("path"),
+            texts=("program_path",), numbers=("depth",))
+
+    @functools.cache  # noqa: B019
+    def lessons(self):
+        from .precompiled import Precompiled
+
+        def build(program_path, user_id):
+            done = LessonProgress.objects.filter(user_id=user_id, lesson=OuterRef("pk"), completed_at__isnull=False)
+            return (LessonPage.objects.live().filter(path__startswith=program_path, required=True)
+                    .annotate(is_done=Exists(done), local_unit_path=F("local_unit__path"))
+                    .only("pk", "path", "local_unit_id"))
+
+        return Precompiled(build, texts=("program_path",), numbers=("user_id",))
+
+    @functools.cache  # noqa: B019
+    def module_completions(self):
+        from .precompiled import Precompiled
+
+        return Precompiled(lambda program_path, user_id: ModuleCompletion.objects.filter(
+            user_id=user_id, module__path__startswith=program_path).only("pk", "module_id"),
+            texts=("program_path",), numbers=("user_id",))
+
+
+_PROGRAM_QUERIES = _ProgramQueries()
+
+
+def _completed_modules_under(user, program) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    return {row.module_id for row in _PROGRAM_QUERIES.module_completions().raw(program_path=program.path,
+                                                                               user_id=user.pk)}
+
+
+def _program_progress(user, program) -> dict[str, ProgressFigures]:
+    """Required lessons the user may see and those they completed, per module path: `progress_by_child` for
+    one program, with the visibility rule (`visible_lessons_q`) applied to the few lessons in Python."""
+    prefixes = access.local_ground_prefixes(user)
+    module_path_length = len(program.path) + STEP
+    figures: dict[str, ProgressFigures] = {}
+    user_id = user.pk if user.is_authenticated else 0
+    for lesson in _PROGRAM_QUERIES.lessons().raw(program_path=program.path, user_id=user_id):
+        if lesson.local_unit_id is not None and prefixes is not None and not overlaps(lesson.local_unit_path,
+                                                                                     prefixes):
+            continue
+        figure = figures.setdefault(lesson.path[:module_path_length], ProgressFigures())
+        figure.total += 1
+        figure.done += bool(lesson.is_done)
+    return figures
 
 
 def _parent_url(page) -> str:

@@ -7,7 +7,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"; ROOT="$(cd "$HERE/../../.." && pwd)"
 : "${BENCH_WORK:?set BENCH_WORK to a scratch folder}"
 LEARNERS=${LEARNERS:-10000}
-export DJANGO_SETTINGS_MODULE=lms.settings.dev DJANGO_DEBUG=false
+export DJANGO_SETTINGS_MODULE=lms.settings.dev  # seed_demo runs only with DEBUG on (dev)
 export DATABASE_URL=${A_DATABASE_URL:-sqlite:///$BENCH_WORK/a-db.sqlite3}
 cd "$ROOT"
 PY=.venv/bin/python
