@@ -32,6 +32,7 @@ from accounts.models import LearnerProfile, User
 
 user = User.objects.get(username="0912000001")
 # a_learner.py walks the sample learner from a fresh start: enrol in CT2, finish module 1 and its quiz, ...
+apps.get_model("courses.CertificateEvent").objects.filter(certificate__user=user).delete()
 for label in ("courses.ProgressEvent", "courses.LessonProgress", "courses.ModuleCompletion",
               "courses.ProgramCompletion", "courses.Certificate", "courses.Enrolment", "assessments.Attempt"):
     apps.get_model(label).objects.filter(user=user).delete()
