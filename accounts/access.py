@@ -72,6 +72,21 @@ def local_ground_prefixes(user: User) -> list[str] | None:
     return cache["local"]
 
 
+def remember_local_ground(user: User, commune_path: str | None, commune_ground_paths: str | None,
+                          holds_staff_role: bool) -> None:
+    """Keep a plain learner's local ground as `local_ground_prefixes` would compute it, from their commune read
+    by a query the caller makes anyway (courses.selectors.learner_facts): the page then spends no query on it.
+    Staff and administrators are left to `local_ground_prefixes` (their roles need a query)."""
+    if has_full_access(user) or holds_staff_role or not getattr(user, "is_authenticated", False):
+        return
+    cache = user.__dict__.setdefault(_CACHE_ATTR, {})
+    for roles in (STAFF_ROLES, MANAGER_ROLES):  # no staff role: scope_localities needs no query either
+        cache.setdefault(tuple(sorted(roles)), [])
+    if "local" not in cache:
+        commune = Locality(path=commune_path, ground_paths=commune_ground_paths or "") if commune_path else None
+        cache["local"] = minimal_prefixes(commune.ground_prefixes()) if commune else []
+
+
 def local_unit_choices(user: User, stored_id: int | None = None) -> QuerySet:
     """Units a lesson or material of this user may be local to: their own units and every current unit
     inside their scope (a commune trainer: their commune). The stored one stays valid on edit even after a

@@ -1,9 +1,10 @@
 """Read queries for the course pages and "My learning". Each page runs a fixed number of
 queries, whatever the number of programs, lessons or progress rows."""
 
+import functools
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
@@ -87,13 +88,16 @@ class ProgressFigures:
 
 
 def progress_by_child(user, parent_page, child_depth_path_len: int) -> dict[str, ProgressFigures]:
-    """Required-lesson totals and the user's completed counts, per child page path (two queries)."""
-    required = _lessons_under(user, parent_page).filter(required=True)
-    totals = _count_by_prefix(required, child_depth_path_len)
-    done = {}
-    if user.is_authenticated:
-        done = _count_by_prefix(_completed_lessons(user, required), child_depth_path_len, "lesson__path")
-    return {prefix: ProgressFigures(total, done.get(prefix, 0)) for prefix, total in totals.items()}
+    """Required-lesson totals and the user's completed counts, per child page path (one GROUP BY query)."""
+    required = _lessons_under(user, parent_page).filter(required=True).annotate(
+        prefix=Substr("path", 1, child_depth_path_len))
+    if not user.is_authenticated:
+        rows = required.values("prefix").annotate(n=Count("pk"), done=Value(0)).order_by()
+    else:
+        completed = LessonProgress.objects.filter(user=user, lesson=OuterRef("pk"), completed_at__isnull=False)
+        rows = (required.annotate(is_done=Exists(completed)).values("prefix")
+                .annotate(n=Count("pk"), done=Count("pk", filter=Q(is_done=True))).order_by())
+    return {row["prefix"]: ProgressFigures(row["n"], row["done"]) for row in rows}
 
 
 @dataclass
@@ -133,18 +137,140 @@ class ModuleRow:
 
 
 def program_detail(user, program: ProgramPage) -> dict:
-    modules = list(ModulePage.objects.live().child_of(program).select_related("prerequisite"))
-    done_modules = _completed_module_ids(user, modules)
-    figures = progress_by_child(user, program, len(program.path) + STEP)
+    """The program page: its modules, the learner's progress, enrolment and completions. Four queries for a
+    learner (modules, the learner's facts, module completions, required lessons with the learner's
+    completions), two for a visitor; the hot ones compiled once (courses/precompiled.py)."""
+    modules = list(_PROGRAM_QUERIES.modules().raw(program_path=program.path, depth=program.depth + 1))
+    facts = learner_facts(user, program.pk, program_completed=True)
+    done_modules = _completed_modules_under(user, program)
+    figures = _program_progress(user, program)
     rows = [ModuleRow(m, bool(m.prerequisite_id and m.prerequisite_id not in done_modules),
                       m.pk in done_modules, figures.get(m.path, ProgressFigures())) for m in modules]
     return {
         "modules": rows,
-        "enrolment": active_enrolment(user, program),
-        "program_completed": user.is_authenticated
-        and ProgramCompletion.objects.filter(user=user, program=program).exists(),
+        "enrolment": facts.enrolment_id,
+        "program_completed": facts.program_completed,
         "progress": _sum_figures(figures.values()),
+        "index_url": _parent_url(program),
     }
+
+
+class _ProgramQueries:
+    """The program page's queries, compiled on first use (the models' tables must exist)."""
+
+    @functools.cache  # noqa: B019 - one instance for the process
+    def modules(self):
+        from .precompiled import Precompiled
+
+        return Precompiled(lambda program_path, depth: ModulePage.objects.live().filter(
+            path__startswith=program_path, depth=depth).annotate(prerequisite_title=F("prerequisite__title"))
+            .defer_streamfields().only("pk", "title", "url_path", "path", "depth", "prerequisite_id").order_by("path"),
+            texts=("program_path",), numbers=("depth",))
+
+    @functools.cache  # noqa: B019
+    def lessons(self):
+        from .precompiled import Precompiled
+
+        def build(program_path, user_id):
+            done = LessonProgress.objects.filter(user_id=user_id, lesson=OuterRef("pk"), completed_at__isnull=False)
+            return (LessonPage.objects.live().filter(path__startswith=program_path, required=True)
+                    .annotate(is_done=Exists(done), local_unit_path=F("local_unit__path"))
+                    .only("pk", "path", "local_unit_id"))
+
+        return Precompiled(build, texts=("program_path",), numbers=("user_id",))
+
+    @functools.cache  # noqa: B019
+    def module_completions(self):
+        from .precompiled import Precompiled
+
+        return Precompiled(lambda program_path, user_id: ModuleCompletion.objects.filter(
+            user_id=user_id, module__path__startswith=program_path).only("pk", "module_id"),
+            texts=("program_path",), numbers=("user_id",))
+
+
+_PROGRAM_QUERIES = _ProgramQueries()
+
+
+def _completed_modules_under(user, program) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    return {row.module_id for row in _PROGRAM_QUERIES.module_completions().raw(program_path=program.path,
+                                                                               user_id=user.pk)}
+
+
+def _program_progress(user, program) -> dict[str, ProgressFigures]:
+    """Required lessons the user may see and those they completed, per module path: `progress_by_child` for
+    one program, with the visibility rule (`visible_lessons_q`) applied to the few lessons in Python."""
+    prefixes = access.local_ground_prefixes(user)
+    module_path_length = len(program.path) + STEP
+    figures: dict[str, ProgressFigures] = {}
+    user_id = user.pk if user.is_authenticated else 0
+    for lesson in _PROGRAM_QUERIES.lessons().raw(program_path=program.path, user_id=user_id):
+        if lesson.local_unit_id is not None and prefixes is not None and not overlaps(lesson.local_unit_path,
+                                                                                     prefixes):
+            continue
+        figure = figures.setdefault(lesson.path[:module_path_length], ProgressFigures())
+        figure.total += 1
+        figure.done += bool(lesson.is_done)
+    return figures
+
+
+def _parent_url(page) -> str:
+    """The parent page's URL from the page's own (no query): Wagtail URLs follow the tree."""
+    url = page.get_url()
+    return url[: url.rstrip("/").rfind("/") + 1] if url else ""
+
+
+@dataclass
+class LearnerFacts:
+    enrolment_id: int | None = None
+    program_completed: bool = False
+    prerequisite_done: bool = False
+
+
+def learner_facts(user, program_id: int, prerequisite_id: int | None = None,
+                  program_completed: bool = False) -> LearnerFacts:
+    """What a learner page needs to know about the user, in one query whatever the size of the tables: the
+    active enrolment in the program, whether the module's prerequisite is done and the program completed,
+    and the learner's commune (their local ground, kept for `visible_lessons_q`). Plain SQL: built by the ORM
+    (four correlated subqueries) it cost more Python than every other query of the page together."""
+    if not user.is_authenticated:
+        return LearnerFacts()
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(_learner_facts_sql(), [program_id, prerequisite_id or 0, program_id, user.pk])
+        row = cursor.fetchone()
+    if row is None:
+        return LearnerFacts()
+    commune_path, commune_paths, holds_role, enrolment_id, prerequisite_done, completed = row
+    access.remember_local_ground(user, commune_path, commune_paths, bool(holds_role))
+    return LearnerFacts(enrolment_id, bool(completed), bool(prerequisite_done))
+
+
+@functools.cache
+def _learner_facts_sql() -> str:
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from accounts.models import STAFF_ROLES, LearnerProfile, RoleAssignment
+    from localities.models import Locality
+
+    q = connection.ops.quote_name
+
+    def table(model):
+        return q(model._meta.db_table)
+
+    roles = ", ".join("'%s'" % role for role in STAFF_ROLES)  # noqa: UP031 - fixed choice values, not input
+    return (
+        f"SELECT c.path, c.ground_paths, "
+        f"EXISTS (SELECT 1 FROM {table(RoleAssignment)} r WHERE r.user_id = u.id AND r.role IN ({roles})), "
+        f"(SELECT e.id FROM {table(Enrolment)} e WHERE e.user_id = u.id AND e.program_id = %s "
+        f"AND e.unenrolled_at IS NULL LIMIT 1), "
+        f"EXISTS (SELECT 1 FROM {table(ModuleCompletion)} m WHERE m.user_id = u.id AND m.module_id = %s), "
+        f"EXISTS (SELECT 1 FROM {table(ProgramCompletion)} p WHERE p.user_id = u.id AND p.program_id = %s) "
+        f"FROM {table(get_user_model())} u LEFT JOIN {table(LearnerProfile)} lp ON lp.user_id = u.id "
+        f"LEFT JOIN {table(Locality)} c ON c.id = lp.commune_id WHERE u.id = %s")
 
 
 def _sum_figures(figures) -> ProgressFigures:
@@ -199,19 +325,57 @@ def _statuses(user, lessons) -> dict[int, str]:
 
 
 def lesson_detail(user, lesson: LessonPage) -> dict:
-    module, program = lesson_ancestors(lesson)
-    siblings = list(LessonPage.objects.live().child_of(module).filter(visible_lessons_q(user))
-                    .defer_streamfields().only("pk", "title", "url_path", "path"))
+    """The lesson page's facts in two queries whatever the size: the module, the program and the lesson's
+    siblings (one query on the page tree), then the learner's enrolment, prerequisite and ground
+    (`learner_facts`). Module and program are plain `Page` rows (title, URL); the prerequisite's title is
+    `prerequisite_title`."""
+    module, program, siblings = _lesson_family(lesson)
+    facts = learner_facts(user, program.pk, module.prerequisite)
+    prefixes = access.local_ground_prefixes(user)
+    siblings = [s for s in siblings if s.pk == lesson.pk or s.local_unit is None or prefixes is None
+                or overlaps(s.local_unit_path, prefixes)]
     position = next((i for i, s in enumerate(siblings) if s.pk == lesson.pk), 0)
+    locked = bool(module.prerequisite) and not facts.prerequisite_done
     return {
         "module": module,
         "program": program,
+        "prerequisite_title": module.prerequisite_title,
         "progress": None,  # filled by LessonPage.serve when the learner may learn it
-        "enrolment": active_enrolment(user, program),
-        "locked": module_is_locked(user, module),
+        "enrolment": facts.enrolment_id,
+        "locked": locked,
         "previous_lesson": siblings[position - 1] if position > 0 else None,
         "next_lesson": siblings[position + 1] if position + 1 < len(siblings) else None,
     }
+
+
+def _family_query():
+    from wagtail.models import Page
+
+    from .precompiled import Precompiled
+
+    def build(program_path, module_path, depth):
+        return (Page.objects.filter(Q(path__in=[program_path, module_path])
+                                    | Q(path__startswith=module_path, depth=depth, live=True))
+                .annotate(prerequisite=F("modulepage__prerequisite_id"),
+                          prerequisite_title=F("modulepage__prerequisite__title"),
+                          local_unit=F("lessonpage__local_unit_id"), local_unit_path=F("lessonpage__local_unit__path"))
+                .only("pk", "title", "url_path", "path", "depth").order_by("path"))
+
+    return Precompiled(build, texts=("program_path", "module_path"), numbers=("depth",))
+
+
+_FAMILY = None
+
+
+def _lesson_family(lesson: LessonPage):
+    """(module, program, live sibling lessons in tree order) of a lesson, in one query on the page tree."""
+    global _FAMILY
+    _FAMILY = _FAMILY or _family_query()
+    module_path, program_path = parent_path(lesson), parent_path(lesson, 2)
+    rows = list(_FAMILY.raw(program_path=program_path, module_path=module_path, depth=lesson.depth))
+    by_path = {row.path: row for row in rows}
+    siblings = [row for row in rows if row.depth == lesson.depth]
+    return by_path[module_path], by_path[program_path], siblings
 
 
 @dataclass

@@ -9,7 +9,7 @@ import math
 import uuid
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -119,16 +119,26 @@ def _progress_row(user, lesson: LessonPage) -> LessonProgress:
 
 
 def mark_started(user, lesson: LessonPage) -> LessonProgress:
-    """Opening a lesson marks it started (idempotent).
+    """Opening a lesson marks it started (idempotent), in one statement and no transaction of its own.
 
     The lesson page calls this after its own access facts showed the learner is enrolled and
     the module unlocked, so the checks are not run twice per page view. Opening also starts the clock:
-    the next progress report is credited from now, not from the previous visit days ago.
+    the next progress report is credited from now, not from the previous visit days ago. One
+    INSERT … ON CONFLICT DO UPDATE … RETURNING (PostgreSQL, SQLite ≥ 3.35): a new row, or the existing row
+    with only its clock moved, read back whole.
     """
-    row = _progress_row(user, lesson)
-    row.updated_at = timezone.now()
-    LessonProgress.objects.filter(pk=row.pk).update(updated_at=row.updated_at)
-    return row
+    now = timezone.now()
+    q = connection.ops.quote_name
+    table, columns = q(LessonProgress._meta.db_table), [q(f.column) for f in LessonProgress._meta.concrete_fields]
+    inserted = ", ".join(q(name) for name in ("user_id", "lesson_id", "status", "started_at", "completed_at",
+                                               "seconds_spent", "position", "updated_at"))
+    value = connection.ops.adapt_datetimefield_value(now)
+    sql = (f"INSERT INTO {table} ({inserted}) VALUES (%s, %s, %s, %s, NULL, 0, 0, %s) "
+           f"ON CONFLICT ({q('user_id')}, {q('lesson_id')}) "
+           f"DO UPDATE SET {q('updated_at')} = excluded.{q('updated_at')} "
+           f"RETURNING {', '.join(columns)}")
+    rows = list(LessonProgress.objects.raw(sql, [user.pk, lesson.pk, ProgressStatus.IN_PROGRESS, value, value]))
+    return rows[0]
 
 
 def record_progress(user, lesson: LessonPage, *, event_id: uuid.UUID | None = None, seconds: int = 0,

@@ -29,5 +29,6 @@ urlpatterns += [path("", include("content.urls"))]
 urlpatterns += [path("quizzes/", include("assessments.urls"))]
 urlpatterns += [path("", include("courses.certificates.urls")), path("inbox/", include("notifications.urls"))]
 urlpatterns += [path("reports/", include("reports.urls"))]
-# Wagtail's page tree serves everything else; keep it last.
-urlpatterns += [path("", include(wagtail_urls))]
+# Wagtail's page tree serves everything else; keep it last. Program and lesson pages take a shorter way
+# (one query on the tree, courses/page_serving.py) and hand anything else to Wagtail's serve.
+urlpatterns += [path("", include("courses.page_urls")), path("", include(wagtail_urls))]

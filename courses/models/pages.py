@@ -176,13 +176,14 @@ class LessonPage(Page):
         return lesson_visible_to(user, self)
 
     def serve(self, request, *args, **kwargs):
-        if not self.is_visible_to(request.user):
-            raise Http404
         from ..selectors import lesson_detail
         from ..services import mark_started
 
         # Computed once per request: the access facts decide whether opening marks the lesson started.
+        # They also read the learner's ground, which the visibility rule then uses without a query.
         request.lesson_detail = detail = lesson_detail(request.user, self)
+        if not self.is_visible_to(request.user):
+            raise Http404
         # A download for offline study (offline.js sends this header) is not the learner opening the lesson.
         downloading = request.headers.get("X-LMS-Offline-Download") == "1"
         if detail["enrolment"] and not detail["locked"] and not downloading:

@@ -1,6 +1,11 @@
+import hashlib
+import json
+
 from django import template
 from django.core.cache import cache
 from django.template.defaultfilters import filesizeformat
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -43,3 +48,23 @@ def _read_duration(document) -> str:
         return ""
     minutes, seconds = divmod(round(media.info.length), 60)
     return f"{minutes}:{seconds:02d}"
+
+
+BODY_CACHE_SECONDS = 600
+
+
+@register.simple_tag
+def lesson_body(page) -> str:
+    """The lesson's content blocks as HTML, rendered once per content and language, then kept in the cache.
+
+    The key holds a digest of the stored blocks themselves, so an edit saved or published is a new key and shows
+    on the next request, whether or not it made a revision. The blocks render without the page's context (no
+    user, no request): nothing of one learner can be kept and shown to another. A document or image replaced
+    under an unchanged lesson shows within BODY_CACHE_SECONDS."""
+    raw = json.dumps(list(page.body.raw_data), sort_keys=True, default=str).encode()
+    key = f"courses:lesson-body:{page.pk}:{hashlib.blake2b(raw, digest_size=16).hexdigest()}:{get_language()}"
+    html = cache.get(key)
+    if html is None:
+        html = "".join(str(block.render_as_block()) for block in page.body)
+        cache.set(key, html, BODY_CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 - the blocks' own templates escaped it

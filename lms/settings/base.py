@@ -119,6 +119,12 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Write-ahead log: readers never wait for the writer, and a commit appends to the log instead of syncing
+    # the database file (opening a lesson writes its clock: ~20 ms per request with the default journal,
+    # 0.15 ms with this). A power cut may lose the last commits, never corrupt the file.
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
 # Several nodes: report pages and the report rebuild read from a replica when DATABASE_REPLICA_URL is set
 # (lms/db_router.py); everything else, and every write, goes to the primary.
 DATABASE_REPLICA_URL = env_url("DATABASE_REPLICA_URL", ("postgres", "postgresql", "sqlite"))

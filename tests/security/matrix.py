@@ -132,6 +132,8 @@ MATRIX: dict[str, Entry | tuple[Entry, ...]] = {
     # does not allow offline attempts (the accepted case: tests/assessments/test_offline_attempts.py).
     "assessments:offline_attempt": POST("L D D D D", data=_offline_attempt, json=True),
     # courses (learner); the lesson is local to Lục Ngạn, so outsiders get 404
+    # The site's own serve for program and lesson pages (courses/page_serving.py): the local lesson of Lục Ngạn.
+    "courses_serve": GET("D D D O O", path="lesson_path"),
     "courses:my_learning": GET("L O O O O"),
     "courses:enrol": POST("L O O O O", program_id="program"),
     "courses:unenrol": POST("L O O O O", program_id="program"),

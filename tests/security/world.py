@@ -107,7 +107,8 @@ def _learning(home_page, people, district) -> dict:
     quiz_services.submit_attempt(done)
     attempt = quiz_services.start_attempt(learner, quiz)
     answer = Answer.objects.get(attempt_question__attempt=done, attempt_question__question_id=essay.pk)
-    return {"program": program, "module": module, "lesson": lesson, "quiz": quiz, "question": essay,
+    return {"program": program, "module": module, "lesson": lesson, "lesson_path": lesson.url.lstrip("/"),
+            "quiz": quiz, "question": essay,
             "enrolment": enrolment, "done_attempt": done, "attempt": attempt, "essay_answer": answer}
 
 

@@ -1,0 +1,132 @@
+"""The learner's program and lesson pages (#16): a fixed, small number of queries whatever the number of
+learners, and nothing stale — progress and a trainer's published edit show on the next request."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from wagtail.models import PageViewRestriction
+
+from accounts.models import LearnerProfile, User
+from courses import services
+from courses.models import Enrolment, LessonProgress, ProgressStatus
+
+from .builders import make_course, make_lesson
+
+# session, user, the page (one query by url_path, view restrictions included), the lesson's module, program
+# and siblings, the learner's facts (enrolment, prerequisite, commune), the opening (one upsert).
+LESSON_QUERIES = 6
+# session, user, the page, its modules, the learner's facts, module completions, progress counts.
+PROGRAM_QUERIES = 7
+ANONYMOUS_PROGRAM_QUERIES = 3  # the page, its modules, lesson counts
+
+
+def add_learners(count, commune, program, lessons, start=0):
+    """`count` more learners, enrolled, each with every lesson of `lessons` done."""
+    users = User.objects.bulk_create([User(username=f"speed{i}", phone=f"08{i:08d}", full_name=f"Học viên {i}",
+                                           password="!") for i in range(start, start + count)], batch_size=2000)
+    LearnerProfile.objects.bulk_create([LearnerProfile(user=u, commune=commune, target_group="A") for u in users],
+                                       batch_size=2000)
+    Enrolment.objects.bulk_create([Enrolment(user=u, program=program) for u in users], batch_size=2000)
+    now = timezone.now()
+    LessonProgress.objects.bulk_create([LessonProgress(user=u, lesson=lesson, status=ProgressStatus.COMPLETED,
+                                                       completed_at=now) for u in users for lesson in lessons],
+                                       batch_size=5000)
+
+
+@pytest.fixture
+def course(home_page, learner):
+    program, first, second, first_lessons, second_lessons = make_course(home_page, lessons_per_module=3)
+    services.enrol(learner, program)
+    services.complete_lesson(learner, first_lessons[0])
+    return program, first, second, first_lessons, second_lessons
+
+
+def open_pages(client, learner, program, lesson, django_assert_num_queries):
+    client.force_login(learner)
+    client.get(lesson.url), client.get(program.url)  # the site and organiser settings are kept after this
+    with django_assert_num_queries(LESSON_QUERIES):
+        lesson_page = client.get(lesson.url)
+    with django_assert_num_queries(PROGRAM_QUERIES):
+        program_page = client.get(program.url)
+    client.logout()
+    client.get(program.url)
+    with django_assert_num_queries(ANONYMOUS_PROGRAM_QUERIES):
+        anonymous_page = client.get(program.url)
+    assert lesson_page.status_code == program_page.status_code == anonymous_page.status_code == 200
+    return lesson_page, program_page
+
+
+@pytest.mark.django_db
+def test_query_counts_stay_the_same_from_1000_to_10000_learners(client, learner, commune, course,
+                                                                django_assert_num_queries):
+    program, _first, _second, first_lessons, _second_lessons = course
+    add_learners(1000, commune, program, first_lessons)
+    lesson_page, program_page = open_pages(client, learner, program, first_lessons[1], django_assert_num_queries)
+    assert "Bài a1" in lesson_page.content.decode() and "1/6" in program_page.content.decode()
+    add_learners(9000, commune, program, first_lessons, start=1000)
+    lesson_page, program_page = open_pages(client, learner, program, first_lessons[1], django_assert_num_queries)
+    assert "Bài a1" in lesson_page.content.decode() and "1/6" in program_page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_completed_lesson_shows_completed_on_the_next_request(client, learner, course):
+    program, _first, _second, first_lessons, _second_lessons = course
+    lesson = first_lessons[1]
+    client.force_login(learner)
+    before = client.get(lesson.url).content.decode()
+    assert "Đã học xong bài này" in before and "✓" not in before
+    assert client.post(f"/learning/lessons/{lesson.pk}/complete/").status_code == 302
+    after = client.get(lesson.url).content.decode()
+    assert "✓ Đã học xong" in after and "Đã học xong bài này" not in after
+    assert "2/6" in client.get(program.url).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_trainers_published_edit_shows_on_the_next_request(client, learner, course):
+    _program, _first, _second, first_lessons, _second_lessons = course
+    lesson = first_lessons[1]
+    client.force_login(learner)
+    assert "Nội dung bài học." in client.get(lesson.url).content.decode()
+    lesson.body = [{"type": "paragraph", "value": "<p>Nội dung đã sửa.</p>"}]
+    lesson.title = "Bài đã đổi tên"
+    lesson.save_revision().publish()
+    page = client.get(lesson.url).content.decode()
+    assert "Nội dung đã sửa." in page and "Nội dung bài học." not in page and "Bài đã đổi tên" in page
+    lesson.body = [{"type": "paragraph", "value": "<p>Sửa không qua bản nháp.</p>"}]
+    lesson.save()  # an edit saved without a revision (a script, the curriculum loader) shows too
+    assert "Sửa không qua bản nháp." in client.get(lesson.url).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_kept_lesson_body_holds_nothing_of_one_learner(client, learner, outsider_learner, course):
+    program, _first, _second, first_lessons, _second_lessons = course
+    services.enrol(outsider_learner, program)
+    client.force_login(learner)
+    mine = client.get(first_lessons[0].url).content.decode()
+    client.force_login(outsider_learner)
+    theirs = client.get(first_lessons[0].url).content.decode()
+    assert "✓ Đã học xong" in mine and "✓ Đã học xong" not in theirs
+    assert learner.full_name not in theirs
+
+
+@pytest.mark.django_db
+def test_a_view_restriction_on_an_ancestor_still_applies(client, learner, course):
+    program, _first, _second, first_lessons, _second_lessons = course
+    restriction = PageViewRestriction.objects.create(page=program.get_parent(),
+                                                     restriction_type=PageViewRestriction.GROUPS)
+    restriction.groups.add(Group.objects.create(name="Chỉ nhóm này"))
+    for url in (program.url, first_lessons[0].url):
+        response = client.get(url)
+        assert response.status_code == 302 and "login" in response["Location"]
+    client.force_login(learner)
+    assert client.get(first_lessons[0].url).status_code == 302  # signed in, not in the group
+
+
+@pytest.mark.django_db
+def test_a_local_lesson_of_another_commune_is_404_and_left_out_of_the_pager(client, learner, course, other_district):
+    _program, first, _second, first_lessons, _second_lessons = course
+    hidden = make_lesson(first, "a1x", title="Bài riêng nơi khác", local_unit=other_district)
+    client.force_login(learner)
+    assert client.get(hidden.url).status_code == 404
+    page = client.get(first_lessons[2].url).content.decode()  # the last lesson: the hidden one would come next
+    assert "Bài riêng nơi khác" not in page and "Bài a1" in page
