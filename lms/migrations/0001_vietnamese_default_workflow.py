@@ -22,6 +22,15 @@ def rename(apps, schema_editor, reverse=False):
                 model.objects.filter(name=old).update(name=new)
 
 
+def rename_root(apps, schema_editor, old="Root", new="Gốc"):
+    apps.get_model("wagtailcore", "Page").objects.filter(depth=1, title=old).update(title=new, draft_title=new)
+    apps.get_model("wagtailcore", "Collection").objects.filter(depth=1, name=old).update(name=new)
+
+
+def unrename_root(apps, schema_editor):
+    rename_root(apps, schema_editor, old="Gốc", new="Root")
+
+
 def unrename(apps, schema_editor):
     rename(apps, schema_editor, reverse=True)
 
@@ -32,4 +41,4 @@ class Migration(migrations.Migration):
         ("wagtailcore", "0048_add_default_workflows"),
     ]
 
-    operations = [migrations.RunPython(rename, unrename)]
+    operations = [migrations.RunPython(rename, unrename), migrations.RunPython(rename_root, unrename_root)]
