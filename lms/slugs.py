@@ -7,6 +7,7 @@ regex `formatters` run before that step, so every slug input in the admin gets o
 
 import unicodedata
 
+from django import forms
 from django.db import models
 from django.utils.text import slugify
 
@@ -33,6 +34,18 @@ def ascii_slug(text: str) -> str:
     return slugify("".join(char for char in decomposed if not unicodedata.combining(char)))
 
 
+class AsciiSlugField(forms.SlugField):
+    """A slug typed (or pasted) with diacritics is transliterated, not refused: the page model allows Unicode
+    slugs, and WAGTAIL_ALLOW_UNICODE_SLUGS only tells the browser what to make."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**{**kwargs, "allow_unicode": False})
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return ascii_slug(value) if value and not value.isascii() else value
+
+
 def register_slug_widget():
     """Every SlugField in the admin (page promote tab, snippets, models) transliterates Vietnamese."""
     from wagtail.admin.forms.models import register_form_field_override
@@ -42,4 +55,5 @@ def register_slug_widget():
         def __init__(self, attrs=None, formatters=None, locale=None):
             super().__init__(attrs, formatters or slug_formatters(), locale)
 
-    register_form_field_override(models.SlugField, override={"widget": VietnameseSlugInput})
+    register_form_field_override(models.SlugField,
+                                 override={"widget": VietnameseSlugInput, "form_class": AsciiSlugField})
