@@ -66,3 +66,13 @@ def test_favicon_is_a_small_cached_icon(client):
     assert "max-age=" in response["Cache-Control"]
     assert client.head("/favicon.ico").status_code == 200
     assert client.post("/favicon.ico").status_code == 405
+
+
+@pytest.mark.django_db
+def test_locked_module_says_what_to_finish_first(client, home_page):
+    from tests.courses.builders import make_course
+
+    program, first, *_rest = make_course(home_page)
+    body = client.get(program.url).content.decode()
+    assert f"Chưa mở – cần học xong “{first.title}” trước" in body
+    assert "Khoá – học trước" not in body
