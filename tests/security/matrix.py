@@ -80,6 +80,7 @@ DM, PM = "district_manager", "province_manager"
 MATRIX: dict[str, Entry | tuple[Entry, ...]] = {
     # accounts (site)
     "signup": GET("O O O O O"),
+    "favicon": GET("O O O O O"),  # lms/static/favicon.ico, for everyone
     # Each learner confirms their own commune; staff have none (404).
     "confirm_commune": (GET("L O D D O"), POST("L O D D O", data=lambda world: {"commune": world.commune.pk})),
     # accounts (admin): managers of the unit; the import and the list are scoped inside, outsiders see an empty page
