@@ -32,6 +32,8 @@ SOURCES = [
     ("wagtail", "contrib/redirects"),
     ("django", "contrib/admin"), ("django", "contrib/auth"), ("django", "contrib/contenttypes"),
     ("django", "conf"),
+    # Widgets and filters of the admin's forms and listings: tags, listing filters.
+    ("taggit", ""), ("django_filters", ""),
 ]
 
 HEADER = '''# Vietnamese translation of the Wagtail and Django admin strings, overriding the upstream catalogues.
@@ -122,13 +124,16 @@ def parse(path: Path) -> list[Entry]:
 
 
 def upstream_entries() -> dict:
-    """Every msgid of SOURCES (from the English catalogues, which list them all), with Vietnamese if any."""
+    """Every msgid of SOURCES (from the English catalogue, which lists them all, or the German one for packages
+    without an English catalogue), with Vietnamese if any."""
     merged = {}
     for package, app in SOURCES:
         base = upstream_dir(package, app)
         vietnamese = base / "vi" / "LC_MESSAGES" / "django.po"
         known = {e.key: e for e in parse(vietnamese)} if vietnamese.exists() else {}
-        for entry in parse(base / "en" / "LC_MESSAGES" / "django.po"):
+        template = next(base / language / "LC_MESSAGES" / "django.po" for language in ("en", "de")
+                        if (base / language / "LC_MESSAGES" / "django.po").exists())
+        for entry in parse(template):
             entry.msgstrs = list(known[entry.key].msgstrs) if entry.key in known else []
             entry.origins = {f"{package}/{app}".rstrip("/")}
             if entry.key in merged:

@@ -156,7 +156,9 @@ def staff_screens(user, curriculum) -> list[str]:
                "/admin/groups/", "/admin/reports/locked/", "/admin/reports/site-history/",
                "/admin/reports/workflow/", "/admin/reports/workflow_tasks/", "/admin/reports/aging-pages/",
                "/admin/images/multiple/add/", "/admin/documents/multiple/add/", "/admin/choose-page/"]
-    return list(dict.fromkeys(screens + menu_urls(user)))
+    menu = menu_urls(user)
+    # The project's listings from the menu, and their "add" forms (404 where there is none).
+    return list(dict.fromkeys(screens + menu + [f"{url.split('?')[0]}add/" for url in menu]))
 
 
 def walk(client, user, curriculum, words) -> dict:
