@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, InlinePanel, ObjectList
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.views.generic.usage import UsageView
@@ -127,7 +128,11 @@ class PressWorkViewSet(scoped_views("PressWork", services.save_press_work, servi
     menu_order = 310
     copy_view_enabled = False
     inspect_view_enabled = False
-    list_display = ["title", "kind", "topic", "unit", "funding_year", "status", "featured"]
+    # The year as written ("2026"), not as a localised number ("2.026").
+    list_display = ["title", "kind", "topic", "unit",
+                    Column("funding_year", label=_("Năm kinh phí"), accessor=lambda work: str(work.funding_year),
+                           sort_key="funding_year"),
+                    "status", "featured"]
     list_filter = ["kind", "topic", "status", "featured", "funding_year"]
     search_fields = ["title", "summary", "authors"]
     edit_handler = ObjectList([

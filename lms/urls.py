@@ -1,5 +1,9 @@
 from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.http import FileResponse
 from django.urls import include, path
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -9,7 +13,16 @@ from lms import pwa
 # The 500 page shows the request id (lms/errors.py); 400/403/404 are Django's with the templates in lms/templates.
 handler500 = "lms.errors.server_error"
 
+
+@require_safe
+@cache_control(public=True, max_age=30 * 24 * 3600)
+def favicon(request):
+    """Browsers ask for /favicon.ico on every page: a 1 KB icon, not a 404 page (lms/static/favicon.ico)."""
+    return FileResponse(open(finders.find("favicon.ico"), "rb"), content_type="image/x-icon")
+
+
 urlpatterns = [
+    path("favicon.ico", favicon, name="favicon"),
     # At the root: a service worker's scope is the folder it is served from (lms/pwa.py).
     path("sw.js", pwa.service_worker, name="service_worker"),
     path("manifest.webmanifest", pwa.manifest, name="web_manifest"),

@@ -93,6 +93,7 @@ MATRIX: dict[str, Entry | tuple[Entry, ...]] = {
     "web_manifest": GET("O O O O O"),
     # accounts (site)
     "signup": GET("O O O O O"),
+    "favicon": GET("O O O O O"),  # lms/static/favicon.ico, for everyone
     # Each learner confirms their own commune; staff have none (404).
     "confirm_commune": (GET("L O D D O"), POST("L O D D O", data=lambda world: {"commune": world.commune.pk})),
     # accounts (admin): managers of the unit; the import and the list are scoped inside, outsiders see an empty page
