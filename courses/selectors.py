@@ -553,3 +553,26 @@ def _module_done(module: ModulePage, lessons, done: set[int], districts, quiz_pa
         if can_see and lesson_id not in done:
             return False
     return not module.quiz_id or quiz_passed
+
+
+# After a quiz: where the learner goes next -------------------------------------------------------
+
+def quiz_next_step(attempt) -> tuple[str, str] | None:
+    """(label, url) for the result page. Passed (or waiting for a mark): after a module's quiz the next
+    module of the program, after the last module's (or the final) quiz the program. Not passed: back to the
+    module to revise. None for a quiz the curriculum does not use (a class's pre-test)."""
+    quiz_id, moving_on = attempt.quiz_id, attempt.passed is not False
+    module = ModulePage.objects.live().filter(quiz_id=quiz_id).order_by("path").first()
+    if module is not None and not moving_on:
+        return _("Ôn lại chuyên đề: %(module)s") % {"module": module.title}, module.url
+    if module is not None:
+        following = (ModulePage.objects.live().filter(path__startswith=parent_path(module), depth=module.depth,
+                                                      path__gt=module.path).order_by("path").first())
+        if following is not None:
+            return _("Chuyên đề tiếp theo: %(module)s") % {"module": following.title}, following.url
+        program = ProgramPage.objects.live().filter(path=parent_path(module)).first()
+    else:
+        program = ProgramPage.objects.live().filter(final_quiz_id=quiz_id).first()
+    if program is None:
+        return None
+    return _("Về chương trình: %(program)s") % {"program": program.title}, program.url

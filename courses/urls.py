@@ -15,6 +15,16 @@ admin_urlpatterns = [
     path("bulk-enrol/", views.bulk_enrol, name="bulk_enrol"),
 ]
 
+from .practice import views as practice_views  # noqa: E402
+
+urlpatterns += [
+    path("lessons/<int:lesson_id>/practice/<str:block_id>/", practice_views.submit, name="practice_submit"),
+    path("practice/<int:submission_id>/file/", practice_views.file, name="practice_file"),
+]
+admin_urlpatterns += [
+    path("practice/<int:submission_id>/", practice_views.mark, name="practice_mark"),
+]
+
 from .classes import views as class_views  # noqa: E402
 
 urlpatterns += [

@@ -9,6 +9,7 @@ from .classes import (
     TrainingClass,
 )
 from .pages import CompletionRule, LessonPage, ModulePage, ProgramIndexPage, ProgramPage, TargetGroups
+from .practice import PracticeStatus, PracticeSubmission
 from .records import (
     Enrolment,
     EnrolmentSource,
@@ -22,7 +23,7 @@ from .records import (
 __all__ = [
     "Certificate", "CertificateAction", "CertificateEvent", "CertificateStatus",
     "DEFAULT_MAX_CLASS_DAYS", "Attendance", "AttendanceMethod", "ClassSession", "Participant",
-    "ParticipantSource", "TrainingClass",
+    "ParticipantSource", "TrainingClass", "PracticeStatus", "PracticeSubmission",
     "CompletionRule", "Enrolment", "EnrolmentSource", "LessonPage", "LessonProgress", "ModuleCompletion",
     "ModulePage", "ProgramCompletion", "ProgramIndexPage", "ProgramPage", "ProgressEvent", "ProgressStatus",
     "TargetGroups",

@@ -43,3 +43,15 @@ def _read_duration(document) -> str:
         return ""
     minutes, seconds = divmod(round(media.info.length), 60)
     return f"{minutes}:{seconds:02d}"
+
+
+@register.simple_tag(takes_context=True)
+def practice_submission(context, block_id):
+    """The learner's hand-in for this practice task of the lesson on the page (one query, only for an
+    enrolled learner: the page shows no form to anyone else)."""
+    from ..practice.selectors import learner_submission
+
+    page, request = context.get("page"), context.get("request")
+    if page is None or request is None or not context.get("enrolment") or context.get("locked"):
+        return None
+    return learner_submission(request.user, page.pk, block_id)
