@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,7 +21,7 @@ from .forms import PracticeForm, PracticeMarkForm
 def submit(request, lesson_id, block_id):
     lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
     if not course_selectors.lesson_visible_to(request.user, lesson):
-        return redirect("courses:my_learning")
+        raise Http404
     back = f"{lesson.url}#practice-{block_id}"
     form = PracticeForm(request.POST, request.FILES)
     if not form.is_valid():

@@ -55,3 +55,20 @@ def practice_submission(context, block_id):
     if page is None or request is None or not context.get("enrolment") or context.get("locked"):
         return None
     return learner_submission(request.user, page.pk, block_id)
+
+
+@register.simple_tag(takes_context=True)
+def self_enrol_refusal(context, program):
+    """Why the signed-in learner may not enrol themselves in `program` (another target group), or ""; the
+    program page then says so instead of offering a button that would be refused."""
+    from ..models import TargetGroups
+    from ..selectors import group_may_self_enrol, learner_target_group
+
+    user = context["request"].user
+    if group_may_self_enrol(user, program):
+        return ""
+    from django.utils.translation import gettext as _
+
+    return _("Chương trình này dành cho %(groups)s; bạn thuộc %(group)s nên không tự ghi danh được. "
+             "Nếu cần học, hãy liên hệ cán bộ quản lý để được ghi danh.") % {
+        "groups": TargetGroups(program.target_groups).label, "group": TargetGroups(learner_target_group(user)).label}

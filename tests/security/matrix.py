@@ -113,7 +113,15 @@ MATRIX: dict[str, Entry | tuple[Entry, ...]] = {
     # courses (learner); the lesson is local to Lục Ngạn, so outsiders get 404
     "courses:my_learning": GET("L O O O O"),
     "courses:enrol": POST("L O O O O", program_id="program"),
-    "courses:unenrol": POST("L O O O O", program_id="program"),
+    "courses:unenrol": (GET("L O O O O", program_id="program"), POST("L O O O O", program_id="program")),
+    # Practice tasks (#15 item 12): the lesson is local to Lục Ngạn; staff of the unit are not enrolled (refused
+    # with a message); the file and the marking only for the learner and staff in scope.
+    "courses:practice_submit": POST("L D D O O", data={"text": "Bài làm"}, lesson_id="lesson",
+                                    block_id="practice.block_id"),
+    "courses:practice_file": GET("D D D O O", submission_id="practice"),
+    "courses_admin:practice_mark": (GET("L L D O L", submission_id="practice"),
+                                    POST("L L D O L", data={"status": "passed", "feedback": ""},
+                                         submission_id="practice")),
     "courses:complete_lesson": POST("L D D O O", lesson_id="lesson"),
     "courses:progress_event": POST("L D D D O", data=_progress, json=True),
     "courses_admin:bulk_enrol": GET("L L O O L", staff=DM),
