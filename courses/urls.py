@@ -38,5 +38,7 @@ urlpatterns += [
     path("classes/<int:class_id>/roster/", class_views.roster, name="class_roster"),
     path("classes/<int:class_id>/walk-in/", class_views.walk_in, name="class_walk_in"),
     path("classes/<int:class_id>/sessions/<int:session_id>/", class_views.attendance, name="class_attendance"),
+    path("classes/<int:class_id>/sessions/<int:session_id>/hours/", class_views.session_hours,
+         name="class_session_hours"),
     path("classes/<int:class_id>/sessions/<int:session_id>/qr.svg", class_views.session_qr, name="class_qr"),
 ]

@@ -140,6 +140,8 @@ MATRIX: dict[str, Entry | tuple[Entry, ...]] = {
     "courses:class_attendance": (GET("L D D O D", class_id="training_class", session_id="session"),
                                  POST("L D D O D", data={"present": []}, class_id="training_class",
                                       session_id="session")),
+    "courses:class_session_hours": POST("L D D O D", data={"starts_at": "08:00", "ends_at": "11:30"},
+                                        class_id="training_class", session_id="session"),
     "courses:class_qr": GET("L D D O D", class_id="training_class", session_id="session"),
     # certificates: verification is public and shows the holder's name on purpose
     "certificates:verify": GET("O O O O O", public=True, code="certificate.code"),
