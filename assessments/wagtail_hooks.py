@@ -11,6 +11,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from accounts import access
 
 from . import admin_views
+from .choosers import question_chooser_viewset
 from .models import QUESTION_TYPES, Question, Quiz, Topic
 
 
@@ -55,6 +56,12 @@ class AssessmentsGroup(SnippetViewSetGroup):
 
 
 register_snippet(AssessmentsGroup)
+
+
+@hooks.register("register_admin_viewset")
+def register_question_chooser():
+    # Also the default widget of every ForeignKey to Question (the quiz's fixed questions).
+    return question_chooser_viewset
 
 
 admin_urlpatterns = [
