@@ -626,19 +626,25 @@ def _module_done(module: ModulePage, lessons, done: set[int], districts, quiz_pa
 def quiz_next_step(attempt) -> tuple[str, str] | None:
     """(label, url) for the result page. Passed (or waiting for a mark): after a module's quiz the next
     module of the program, after the last module's (or the final) quiz the program. Not passed: back to the
-    module to revise. None for a quiz the curriculum does not use (a class's pre-test)."""
+    module to revise. None for a quiz the curriculum does not use (a class's pre-test). At most two queries."""
+    from django.db.models import Exists, OuterRef
+    from wagtail.models import Page
+
     quiz_id, moving_on = attempt.quiz_id, attempt.passed is not False
-    module = ModulePage.objects.live().filter(quiz_id=quiz_id).order_by("path").first()
-    if module is not None and not moving_on:
+    places = list(Page.objects.live().filter(Q(modulepage__quiz_id=quiz_id) | Q(programpage__final_quiz_id=quiz_id))
+                  .annotate(is_module=Exists(ModulePage.objects.filter(pk=OuterRef("pk"), quiz_id=quiz_id)))
+                  .order_by("path")[:10])
+    module = next((p for p in places if p.is_module), None)
+    if module is None:
+        return (_("Về chương trình: %(program)s") % {"program": places[0].title}, places[0].url) if places else None
+    if not moving_on:
         return _("Ôn lại chuyên đề: %(module)s") % {"module": module.title}, module.url
-    if module is not None:
-        following = (ModulePage.objects.live().filter(path__startswith=parent_path(module), depth=module.depth,
-                                                      path__gt=module.path).order_by("path").first())
-        if following is not None:
-            return _("Chuyên đề tiếp theo: %(module)s") % {"module": following.title}, following.url
-        program = ProgramPage.objects.live().filter(path=parent_path(module)).first()
-    else:
-        program = ProgramPage.objects.live().filter(final_quiz_id=quiz_id).first()
-    if program is None:
-        return None
-    return _("Về chương trình: %(program)s") % {"program": program.title}, program.url
+    program_path = parent_path(module)
+    # The program and the module that follows, in one query (a parent's path sorts before its children's).
+    rows = list(Page.objects.live().filter(Q(path=program_path) | Q(
+        path__startswith=program_path, depth=module.depth, path__gt=module.path)).order_by("path")[:2])
+    following = next((p for p in rows if p.depth == module.depth), None)
+    if following is not None:
+        return _("Chuyên đề tiếp theo: %(module)s") % {"module": following.title}, following.url
+    program = next((p for p in rows if p.path == program_path), None)
+    return (_("Về chương trình: %(program)s") % {"program": program.title}, program.url) if program else None
