@@ -112,7 +112,7 @@ def test_an_audio_lesson_says_complete_at_once_after_a_dropped_report(world, ope
         page.evaluate("document.querySelector('audio').play()")
     assert dropped and dropped[0] in delivered  # the report that failed was sent again, with its own event id
     expect(completed).to_be_visible()  # no reload
-    expect(completed).to_contain_text("Bạn đã học xong bài này")
+    expect(completed).to_contain_text("Bài học đã hoàn thành")
     screens.shot(page, "audio-completed")
     assert LessonProgress.objects.get(user=world["learner"], lesson=world["listening"]).completed_at is not None
     leave_lesson(page)
