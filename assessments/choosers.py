@@ -51,7 +51,9 @@ class QuestionChooseMixin:
 
     @property
     def columns(self):
-        return [self.title_column,
+        title = self.title_column
+        title.label = _("Câu hỏi")  # the question's text, not a "title"
+        return [title,
                 Column("topic", label=_("Chủ đề"), accessor="topic"),
                 Column("kind", label=_("Loại"), accessor=_kind_label),
                 Column("points", label=_("Điểm"), accessor="points")]

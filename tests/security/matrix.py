@@ -96,8 +96,6 @@ MATRIX: dict[str, Entry | tuple[Entry, ...]] = {
     # The question chooser of the quiz editor (#15 item 8): the shared bank, for all staff.
     "question_chooser:choose": GET("L L O O L"),
     "question_chooser:choose_results": GET("L L O O L", query="q=Bài&kind=essayquestion"),
-    "question_chooser:chosen": GET("L L O O L", pk="question"),
-    "question_chooser:chosen_multiple": GET("L L O O L", query="id=1"),
     "question_chooser:create": POST("L L D D L"),
     "assessments_admin:mark": (GET("L L D O L", answer_id="essay_answer"),
                                POST("L L D O L", data={"points": "1"}, answer_id="essay_answer")),
