@@ -37,7 +37,8 @@ def question_type_picker(request):
 def marking_queue(request):
     _require_staff(request.user)
     return render(request, "assessments/admin/marking_queue.html",
-                  {"answers": selectors.marking_queue(request.user)[:200]})
+                  {"answers": selectors.marking_queue(request.user)[:200],
+                   "other_items": services.other_marking_items(request.user)})
 
 
 @forbidden_as_403

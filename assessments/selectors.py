@@ -121,6 +121,22 @@ def learner_attempts(user, quiz: Quiz) -> list[Attempt]:
     return list(Attempt.objects.filter(user_id=user.pk, quiz=quiz).order_by("number"))
 
 
+def question_count(quiz: Quiz) -> int:
+    """How many questions an attempt holds: the fixed ones, plus per topic the number drawn or as many as
+    the bank has (services._draw's rule), in three small queries."""
+    from django.db.models import Count
+
+    from .models import QuizDraw, QuizQuestion
+
+    fixed = list(QuizQuestion.objects.filter(quiz=quiz).values_list("question_id", flat=True))
+    draws = dict(QuizDraw.objects.filter(quiz=quiz).values_list("topic_id", "count"))
+    if not draws:
+        return len(fixed)
+    banks = dict(Question.objects.non_polymorphic().filter(topic_id__in=draws).exclude(pk__in=fixed)
+                 .values("topic_id").annotate(n=Count("pk")).order_by().values_list("topic_id", "n"))
+    return len(fixed) + sum(min(count, banks.get(topic_id, 0)) for topic_id, count in draws.items())
+
+
 def can_review(attempt: Attempt, now=None) -> bool:
     """Whether the learner may see correct answers and explanations, per the quiz's policy."""
     quiz, now = attempt.quiz, now or timezone.now()

@@ -78,6 +78,33 @@ def _announce(attempt: Attempt) -> None:
 # AppConfig.ready(): rule(user, quiz) returns a translated refusal, or None when it has no objection.
 
 _start_rules: dict[str, Callable] = {}
+_marking_sources: dict[str, Callable] = {}
+_next_steps: dict[str, Callable] = {}
+
+
+def register_marking_source(uid: str, source: Callable) -> None:
+    """Other work trainers mark from the same queue (courses: practice tasks). source(user) returns rows
+    {learner, commune, source, item, submitted_at, url} already limited to the user's scope."""
+    _marking_sources[uid] = source
+
+
+def other_marking_items(user) -> list[dict]:
+    rows = [row for source in _marking_sources.values() for row in source(user)]
+    return sorted(rows, key=lambda row: row["submitted_at"])
+
+
+def register_next_step(uid: str, rule: Callable) -> None:
+    """Where a learner goes after a quiz (courses: the next module, or the program). rule(attempt) returns
+    (label, url) or None."""
+    _next_steps[uid] = rule
+
+
+def next_step(attempt: Attempt):
+    for rule in _next_steps.values():
+        step = rule(attempt)
+        if step:
+            return step
+    return None
 
 
 def register_start_rule(uid: str, rule: Callable) -> None:

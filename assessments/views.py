@@ -28,7 +28,7 @@ def _render_start(request, quiz, refusal=None):
     open_attempt = next((a for a in attempts if a.is_open), None)
     return render(request, "assessments/start.html", {
         "quiz": quiz, "attempts": attempts, "attempts_left": left, "open_attempt": open_attempt,
-        "refusal": refusal,
+        "refusal": refusal, "attempts_used": used, "question_count": selectors.question_count(quiz),
     }, status=403 if refusal else 200)
 
 
@@ -120,6 +120,7 @@ def result(request, attempt_id):
     return render(request, "assessments/result.html", {
         "attempt": attempt, "quiz": attempt.quiz, "show_answers": show_answers,
         "items": selectors.attempt_items(attempt) if show_answers else [],
+        "next_step": services.next_step(attempt),
     })
 
 

@@ -13,6 +13,7 @@ from accounts import access
 
 from . import admin_views, lint
 from .admin_panels import LintSummaryPanel
+from .choosers import question_chooser_viewset
 from .models import QUESTION_TYPES, Question, Quiz, Topic
 
 
@@ -58,6 +59,12 @@ class AssessmentsGroup(SnippetViewSetGroup):
 
 
 register_snippet(AssessmentsGroup)
+
+
+@hooks.register("register_admin_viewset")
+def register_question_chooser():
+    # Also the default widget of every ForeignKey to Question (the quiz's fixed questions).
+    return question_chooser_viewset
 
 
 admin_urlpatterns = [

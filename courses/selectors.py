@@ -81,10 +81,14 @@ def _completed_lessons(user, lessons_qs):
 class ProgressFigures:
     total: int = 0
     done: int = 0
+    # Quizzes count as items where shown ("My learning"): 100 % only once they are passed too.
+    quizzes_total: int = 0
+    quizzes_done: int = 0
 
     @property
     def percent(self) -> int:
-        return round(100 * self.done / self.total) if self.total else 0
+        total, done = self.total + self.quizzes_total, self.done + self.quizzes_done
+        return (100 if done >= total else min(99, round(100 * done / total))) if total else 0
 
 
 def progress_by_child(user, parent_page, child_depth_path_len: int) -> dict[str, ProgressFigures]:
@@ -379,25 +383,87 @@ def _lesson_family(lesson: LessonPage):
 
 
 @dataclass
+class PendingQuiz:
+    quiz_id: int
+    title: str
+    module: ModulePage | None  # None: the program's final quiz
+
+
+@dataclass
 class LearningRow:
     enrolment: Enrolment
     progress: ProgressFigures
     resume: LessonPage | None
     completed: bool
+    pending_quizzes: list = field(default_factory=list)  # quizzes whose lessons are done, not yet passed
+
+
+@dataclass
+class FinishedRow:
+    completion: ProgramCompletion
+    certificate: object | None
 
 
 def my_learning(user) -> dict:
-    enrolments = list(Enrolment.objects.filter(user=user, unenrolled_at__isnull=True)
-                      .select_related("program").order_by("-enrolled_at"))
+    """Programs in progress (lessons and quizzes counted: not 100 % while a quiz is pending, which is named
+    with a link), and every finished program with its certificate, enrolled or not. Seven queries."""
+    finished = _finished_programs(user)
+    done_ids = {row.completion.program_id for row in finished}
+    enrolments = [e for e in Enrolment.objects.filter(user=user, unenrolled_at__isnull=True)
+                  .select_related("program").order_by("-enrolled_at") if e.program_id not in done_ids]
     if not enrolments:
-        return {"rows": [], "completed": []}
-    path_length = len(enrolments[0].program.path)
-    figures = _figures_for_programs(user, [e.program for e in enrolments], path_length)
-    resume = _resume_lessons(user, [e.program for e in enrolments], path_length)
-    completed = set(ProgramCompletion.objects.filter(user=user).values_list("program_id", flat=True))
-    rows = [LearningRow(e, figures.get(e.program.path, ProgressFigures()), resume.get(e.program.path),
-                        e.program_id in completed) for e in enrolments]
-    return {"rows": [r for r in rows if not r.completed], "completed": [r for r in rows if r.completed]}
+        return {"rows": [], "completed": finished}
+    programs = [e.program for e in enrolments]
+    path_length = len(programs[0].path)
+    by_module = _figures_for_programs(user, programs, path_length + STEP)
+    resume = _resume_lessons(user, programs, path_length)
+    rows = [LearningRow(e, ProgressFigures(), resume.get(e.program.path), False) for e in enrolments]
+    _add_lessons_and_quizzes(user, rows, by_module, path_length)
+    return {"rows": rows, "completed": finished}
+
+
+def _finished_programs(user) -> list[FinishedRow]:
+    from .models import Certificate, CertificateStatus
+
+    completions = list(ProgramCompletion.objects.filter(user=user).select_related("program")
+                       .order_by("-completed_at"))
+    if not completions:
+        return []
+    certificates = {c.program_id: c for c in Certificate.objects.filter(user=user).exclude(
+        status=CertificateStatus.REVOKED).order_by("issued_at")}
+    return [FinishedRow(c, certificates.get(c.program_id)) for c in completions]
+
+
+def _add_lessons_and_quizzes(user, rows, by_module, path_length) -> None:
+    """Each row's figures: its modules' required lessons, plus one item per module quiz and final quiz."""
+    modules = list(ModulePage.objects.live().filter(_programs_q([r.enrolment.program for r in rows]))
+                   .select_related("quiz").only("pk", "title", "path", "url_path", "quiz_id", "quiz__title")
+                   .order_by("path"))
+    quiz_ids = {m.quiz_id for m in modules if m.quiz_id} | {
+        r.enrolment.program.final_quiz_id for r in rows if r.enrolment.program.final_quiz_id}
+    from assessments.selectors import passed_quiz_ids
+
+    passed = passed_quiz_ids(user.pk, quiz_ids) if quiz_ids else set()
+    by_program = {row.enrolment.program.path: row for row in rows}
+    for module in modules:
+        row, lessons = by_program[module.path[:path_length]], by_module.get(module.path, ProgressFigures())
+        row.progress.total += lessons.total
+        row.progress.done += lessons.done
+        if module.quiz_id:
+            _count_quiz(row, module.quiz_id, module.quiz.title, module, lessons.done >= lessons.total, passed)
+    for row in rows:
+        program = row.enrolment.program
+        if program.final_quiz_id:
+            all_done = row.progress.done >= row.progress.total and not row.pending_quizzes
+            _count_quiz(row, program.final_quiz_id, _("Bài kiểm tra cuối chương trình"), None, all_done, passed)
+
+
+def _count_quiz(row, quiz_id, title, module, lessons_done: bool, passed: set[int]) -> None:
+    row.progress.quizzes_total += 1
+    if quiz_id in passed:
+        row.progress.quizzes_done += 1
+    elif lessons_done:
+        row.pending_quizzes.append(PendingQuiz(quiz_id, title, module))
 
 
 def _programs_q(programs, field_name: str = "path") -> Q:
@@ -724,3 +790,32 @@ def _module_done(module: ModulePage, lessons, done: set[int], districts, quiz_pa
         if can_see and lesson_id not in done:
             return False
     return not module.quiz_id or quiz_passed
+
+
+# After a quiz: where the learner goes next -------------------------------------------------------
+
+def quiz_next_step(attempt) -> tuple[str, str] | None:
+    """(label, url) for the result page. Passed (or waiting for a mark): after a module's quiz the next
+    module of the program, after the last module's (or the final) quiz the program. Not passed: back to the
+    module to revise. None for a quiz the curriculum does not use (a class's pre-test). At most two queries."""
+    from django.db.models import Exists, OuterRef
+    from wagtail.models import Page
+
+    quiz_id, moving_on = attempt.quiz_id, attempt.passed is not False
+    places = list(Page.objects.live().filter(Q(modulepage__quiz_id=quiz_id) | Q(programpage__final_quiz_id=quiz_id))
+                  .annotate(is_module=Exists(ModulePage.objects.filter(pk=OuterRef("pk"), quiz_id=quiz_id)))
+                  .order_by("path")[:10])
+    module = next((p for p in places if p.is_module), None)
+    if module is None:
+        return (_("Về chương trình: %(program)s") % {"program": places[0].title}, places[0].url) if places else None
+    if not moving_on:
+        return _("Ôn lại chuyên đề: %(module)s") % {"module": module.title}, module.url
+    program_path = parent_path(module)
+    # The program and the module that follows, in one query (a parent's path sorts before its children's).
+    rows = list(Page.objects.live().filter(Q(path=program_path) | Q(
+        path__startswith=program_path, depth=module.depth, path__gt=module.path)).order_by("path")[:2])
+    following = next((p for p in rows if p.depth == module.depth), None)
+    if following is not None:
+        return _("Chuyên đề tiếp theo: %(module)s") % {"module": following.title}, following.url
+    program = next((p for p in rows if p.path == program_path), None)
+    return (_("Về chương trình: %(program)s") % {"program": program.title}, program.url) if program else None

@@ -17,6 +17,16 @@ admin_urlpatterns = [
     path("bulk-enrol/", views.bulk_enrol, name="bulk_enrol"),
 ]
 
+from .practice import views as practice_views  # noqa: E402
+
+urlpatterns += [
+    path("lessons/<int:lesson_id>/practice/<str:block_id>/", practice_views.submit, name="practice_submit"),
+    path("practice/<int:submission_id>/file/", practice_views.file, name="practice_file"),
+]
+admin_urlpatterns += [
+    path("practice/<int:submission_id>/", practice_views.mark, name="practice_mark"),
+]
+
 from .classes import views as class_views  # noqa: E402
 
 urlpatterns += [
@@ -30,5 +40,7 @@ urlpatterns += [
     path("classes/<int:class_id>/roster/", class_views.roster, name="class_roster"),
     path("classes/<int:class_id>/walk-in/", class_views.walk_in, name="class_walk_in"),
     path("classes/<int:class_id>/sessions/<int:session_id>/", class_views.attendance, name="class_attendance"),
+    path("classes/<int:class_id>/sessions/<int:session_id>/hours/", class_views.session_hours,
+         name="class_session_hours"),
     path("classes/<int:class_id>/sessions/<int:session_id>/qr.svg", class_views.session_qr, name="class_qr"),
 ]

@@ -44,10 +44,14 @@ def enrol(request, program_id):
     return redirect(program.url)
 
 
-@require_POST
 @login_required
 def unenrol(request, program_id):
+    """GET asks for confirmation (what is kept, how to come back); the POST of that page leaves."""
     program = _live_program(program_id)
+    if request.method != "POST":
+        if not selectors.active_enrolment(request.user, program):
+            return redirect(program.url)
+        return render(request, "courses/unenrol_confirm.html", {"program": program})
     services.unenrol(request.user, program)
     messages.info(request, _("Đã rời chương trình “%(program)s”. Tiến độ của bạn vẫn được lưu.")
                   % {"program": program.title})

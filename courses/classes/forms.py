@@ -20,6 +20,15 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+
+def _hours_fields():
+    return (forms.TimeField(label=_("Giờ bắt đầu mỗi buổi"), initial="07:30", widget=TimeInput(format="%H:%M")),
+            forms.TimeField(label=_("Giờ kết thúc mỗi buổi"), initial="17:00", widget=TimeInput(format="%H:%M")))
+
+
 class TrainingClassForm(forms.ModelForm):
     class Meta:
         model = TrainingClass
@@ -28,6 +37,10 @@ class TrainingClassForm(forms.ModelForm):
                   "pre_test", "post_test"]
         widgets = {"start_date": DateInput(format="%Y-%m-%d"), "end_date": DateInput(format="%Y-%m-%d"),
                    "modules": forms.CheckboxSelectMultiple}
+
+    starts_at, ends_at = _hours_fields()
+    confirm_duplicate = forms.BooleanField(
+        label=_("Vẫn tạo lớp này dù đã có lớp cùng tên, cùng đơn vị và cùng ngày"), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,7 +62,35 @@ class TrainingClassForm(forms.ModelForm):
                 validate_dates(start, end, cleaned.get("allow_longer", False))
             except ClassError as error:
                 self.add_error("end_date", str(error))
+        self._check_hours(cleaned)
+        self._flag_duplicate(cleaned)
         return cleaned
+
+    def _check_hours(self, cleaned):
+        from .services import ClassError, validate_hours
+
+        if cleaned.get("starts_at") and cleaned.get("ends_at"):
+            try:
+                validate_hours(cleaned["starts_at"], cleaned["ends_at"])
+            except ClassError as error:
+                self.add_error("ends_at", str(error))
+
+    def _flag_duplicate(self, cleaned):
+        """The same class entered twice is counted twice in the reports: say so, and create it only when
+        the user confirms it is another class."""
+        from .services import duplicates_of
+
+        keys = [cleaned.get(name) for name in ("title", "organiser", "start_date", "end_date")]
+        if not all(keys) or cleaned.get("confirm_duplicate"):
+            return
+        duplicates = duplicates_of(*keys, exclude_pk=self.instance.pk)
+        if duplicates:
+            existing = duplicates[0]
+            self.add_error("confirm_duplicate", _(
+                "Đã có lớp “%(title)s” của %(unit)s từ %(start)s đến %(end)s (mã lớp %(pk)s). Nếu đây là lớp khác, "
+                "hãy đánh dấu ô này để vẫn tạo.") % {
+                    "title": existing.title, "unit": existing.organiser.name, "pk": existing.pk,
+                    "start": f"{existing.start_date:%d/%m/%Y}", "end": f"{existing.end_date:%d/%m/%Y}"})
 
 
 class CandidateFilterForm(forms.Form):
@@ -95,3 +136,18 @@ class WalkInForm(forms.Form):
 class CheckInForm(forms.Form):
     code = forms.CharField(label=_("Mã điểm danh"), max_length=8,
                            widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}))
+
+
+class SessionHoursForm(forms.Form):
+    starts_at, ends_at = _hours_fields()
+
+    def clean(self):
+        from .services import ClassError, validate_hours
+
+        cleaned = super().clean()
+        if cleaned.get("starts_at") and cleaned.get("ends_at"):
+            try:
+                validate_hours(cleaned["starts_at"], cleaned["ends_at"])
+            except ClassError as error:
+                raise forms.ValidationError(str(error)) from None
+        return cleaned

@@ -1,7 +1,7 @@
 """Every change to training classes: create, add participants, attendance, check-in."""
 
 import secrets
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -54,9 +54,38 @@ def require_manageable(user, training_class: TrainingClass) -> TrainingClass:
     return training_class
 
 
+DEFAULT_HOURS = (time(7, 30), time(17, 0))
+
+
+class CheckInRefused(ClassError):
+    """A refused check-in; `cause` says which: "code" (no such session today) or "hours" (not now)."""
+
+    def __init__(self, message, cause):
+        super().__init__(message)
+        self.cause = cause
+
+
+def _title_key(title: str) -> str:
+    return " ".join((title or "").split()).casefold()
+
+
+def duplicates_of(title: str, organiser, start: date, end: date, exclude_pk=None) -> list[TrainingClass]:
+    """Classes with the same title (any case and spacing), organiser and dates: most often the same class
+    entered twice, which would count its participants twice in the reports. The title is compared in Python
+    (SQLite folds the case of ASCII letters only: "ĐÀI" ≠ "đài"); the unit and dates leave a handful of rows."""
+    found = TrainingClass.objects.filter(organiser=organiser, start_date=start, end_date=end).exclude(pk=exclude_pk)
+    return [c for c in found.select_related("organiser") if _title_key(c.title) == _title_key(title)]
+
+
+def validate_hours(starts_at: time, ends_at: time) -> None:
+    if ends_at <= starts_at:
+        raise ClassError(_("Giờ kết thúc phải sau giờ bắt đầu."))
+
+
 @transaction.atomic
-def create_class(user, *, modules=(), trainers=(), **fields) -> TrainingClass:
-    """Create a class organised by a unit in the user's scope, with one session per day."""
+def create_class(user, *, modules=(), trainers=(), hours=DEFAULT_HOURS, **fields) -> TrainingClass:
+    """Create a class organised by a unit in the user's scope, with one session per day (from `hours`;
+    each session's hours can be changed afterwards)."""
     if not access.can_see_locality(user, fields["organiser"]):
         raise PermissionDenied
     if fields.get("allow_longer") and not access.has_full_access(user):
@@ -65,22 +94,24 @@ def create_class(user, *, modules=(), trainers=(), **fields) -> TrainingClass:
     training_class = TrainingClass.objects.create(created_by=user, **fields)
     training_class.modules.set(modules)
     training_class.trainers.set(trainers)
-    _create_sessions(training_class)
+    validate_hours(*hours)
+    _create_sessions(training_class, hours)
     return training_class
 
 
-def _create_sessions(training_class: TrainingClass) -> None:
+def _create_sessions(training_class: TrainingClass, hours) -> None:
     for offset in range(training_class.days):
         day = training_class.start_date + timedelta(days=offset)
-        _create_session(training_class, day)
+        _create_session(training_class, day, hours)
 
 
-def _create_session(training_class, day) -> ClassSession:
+def _create_session(training_class, day, hours=DEFAULT_HOURS) -> ClassSession:
     for _attempt in range(10):  # a code clash on the same day is rare; try another code
         code = "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
         try:
             with transaction.atomic():
-                return ClassSession.objects.create(training_class=training_class, date=day, checkin_code=code)
+                return ClassSession.objects.create(training_class=training_class, date=day, checkin_code=code,
+                                                   starts_at=hours[0], ends_at=hours[1])
         except IntegrityError:
             continue
     raise ClassError(_("Không tạo được mã điểm danh, hãy thử lại."))
@@ -164,13 +195,27 @@ def save_attendance(user, session: ClassSession, present_ids: set[int]) -> int:
     return len(rows)
 
 
+def set_session_hours(user, session: ClassSession, starts_at: time, ends_at: time) -> ClassSession:
+    """A trainer in scope sets one day's hours (a half-day session, an evening class)."""
+    require_manageable(user, session.training_class)
+    validate_hours(starts_at, ends_at)
+    ClassSession.objects.filter(pk=session.pk).update(starts_at=starts_at, ends_at=ends_at)
+    session.starts_at, session.ends_at = starts_at, ends_at
+    return session
+
+
 def check_in(user, code: str, now: datetime | None = None) -> Attendance:
-    """A learner checks in with the code shown by the trainer: only during the session, only once."""
+    """A learner checks in with the code shown by the trainer: only during the session, only once. A refusal
+    says which of the two causes it is: the code is wrong, or the session is not on now (with its hours)."""
     now = timezone.localtime(now or timezone.now())
+    code = code.strip().upper()
     session = (ClassSession.objects.select_related("training_class")
-               .filter(date=now.date(), checkin_code=code.strip().upper()).first())
-    if session is None or not (session.starts_at <= now.time() <= session.ends_at):
-        raise ClassError(_("Mã điểm danh không đúng hoặc buổi học không diễn ra lúc này."))
+               .filter(date=now.date(), checkin_code=code).first())
+    if session is None:
+        raise _not_today(user, code)
+    if not (session.starts_at <= now.time() <= session.ends_at):
+        raise CheckInRefused(_("Mã đúng, nhưng chỉ điểm danh được trong giờ học: hôm nay từ %(start)s đến %(end)s.")
+                             % {"start": f"{session.starts_at:%H:%M}", "end": f"{session.ends_at:%H:%M}"}, "hours")
     participant = Participant.objects.filter(training_class=session.training_class, user=user).first()
     if participant is None:
         raise ClassError(_("Bạn không có tên trong danh sách lớp này."))
@@ -180,3 +225,15 @@ def check_in(user, code: str, now: datetime | None = None) -> Attendance:
                                              method=AttendanceMethod.CHECK_IN, recorded_by=user)
     except IntegrityError:
         raise ClassError(_("Bạn đã điểm danh buổi này rồi.")) from None
+
+
+def _not_today(user, code: str) -> CheckInRefused:
+    """The code of a session of the learner's class on another day is "not in session hours" (with its date);
+    any other code is wrong. Codes of other people's classes tell nothing."""
+    other_day = (ClassSession.objects.filter(checkin_code=code, training_class__participants__user=user)
+                 .order_by("date").first())
+    if other_day is not None:
+        return CheckInRefused(_("Mã này dùng cho buổi học ngày %(date)s (%(start)s–%(end)s), không phải hôm nay.")
+                              % {"date": f"{other_day.date:%d/%m/%Y}", "start": f"{other_day.starts_at:%H:%M}",
+                                 "end": f"{other_day.ends_at:%H:%M}"}, "hours")
+    return CheckInRefused(_("Mã điểm danh không đúng. Hãy xem lại mã giảng viên đưa (6 ký tự)."), "code")

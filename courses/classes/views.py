@@ -17,7 +17,7 @@ from lms.tabular import ImportRejected
 
 from ..models import ClassSession, Participant, TrainingClass
 from . import exports, selectors, services
-from .forms import CandidateFilterForm, CheckInForm, RosterForm, TrainingClassForm, WalkInForm
+from .forms import CandidateFilterForm, CheckInForm, RosterForm, SessionHoursForm, TrainingClassForm, WalkInForm
 
 
 def _staff_only(user):
@@ -69,7 +69,10 @@ def create(request):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         modules = data.pop("modules", [])
-        training_class = services.create_class(request.user, modules=modules, trainers=[request.user], **data)
+        hours = (data.pop("starts_at"), data.pop("ends_at"))
+        data.pop("confirm_duplicate", None)
+        training_class = services.create_class(request.user, modules=modules, trainers=[request.user], hours=hours,
+                                               **data)
         messages.success(request, _("Đã tạo lớp “%(title)s”.") % {"title": training_class.title})
         return redirect("courses:class_detail", training_class.pk)
     return render(request, "courses/classes/form.html", {"form": form})
@@ -90,6 +93,9 @@ def _detail_page(request, training_class, walk_in_form=None, status=200):
                "roster_form": RosterForm(),
                "walk_in_form": walk_in_form or WalkInForm(training_class=training_class)}
     context.update(selectors.class_sheet(training_class))
+    context["duplicates"] = services.duplicates_of(
+        training_class.title, training_class.organiser, training_class.start_date, training_class.end_date,
+        exclude_pk=training_class.pk)[:5]
     return render(request, "courses/classes/detail.html", context, status=status)
 
 
@@ -161,6 +167,21 @@ def attendance(request, class_id, session_id):
     rows = [(p, marks.get(p.pk)) for p in participants]
     return render(request, "courses/classes/attendance.html",
                   {"training_class": training_class, "session": session, "rows": rows})
+
+
+@require_POST
+@login_required
+def session_hours(request, class_id, session_id):
+    training_class = _class_for_staff(request.user, class_id)
+    session = get_object_or_404(ClassSession, pk=session_id, training_class=training_class)
+    form = SessionHoursForm(request.POST)
+    if form.is_valid():
+        services.set_session_hours(request.user, session, form.cleaned_data["starts_at"], form.cleaned_data["ends_at"])
+        messages.success(request, _("Đã đổi giờ học ngày %(date)s.") % {"date": f"{session.date:%d/%m/%Y}"})
+    else:
+        for errors in form.errors.values():
+            messages.error(request, errors[0])
+    return redirect("courses:class_detail", class_id)
 
 
 @login_required

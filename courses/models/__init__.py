@@ -10,6 +10,7 @@ from .classes import (
 )
 from .curriculum import CurriculumRecord
 from .pages import CompletionRule, LessonPage, ModulePage, ProgramIndexPage, ProgramPage, TargetGroups
+from .practice import PracticeStatus, PracticeSubmission
 from .records import (
     Enrolment,
     EnrolmentSource,
@@ -23,7 +24,7 @@ from .records import (
 __all__ = [
     "Certificate", "CertificateAction", "CertificateEvent", "CertificateStatus",
     "DEFAULT_MAX_CLASS_DAYS", "Attendance", "AttendanceMethod", "ClassSession", "Participant",
-    "ParticipantSource", "TrainingClass",
+    "ParticipantSource", "TrainingClass", "PracticeStatus", "PracticeSubmission",
     "CompletionRule", "CurriculumRecord", "Enrolment", "EnrolmentSource", "LessonPage", "LessonProgress",
     "ModuleCompletion",
     "ModulePage", "ProgramCompletion", "ProgramIndexPage", "ProgramPage", "ProgressEvent", "ProgressStatus",

@@ -53,18 +53,54 @@ def _read_duration(document) -> str:
 BODY_CACHE_SECONDS = 600
 
 
-@register.simple_tag
-def lesson_body(page) -> str:
+# Blocks whose HTML depends on the learner (a practice task shows their hand-in form): rendered on every
+# request with the page's context, never cached.
+LEARNER_BLOCKS = {"practice"}
+
+
+@register.simple_tag(takes_context=True)
+def lesson_body(context, page) -> str:
     """The lesson's content blocks as HTML, rendered once per content and language, then kept in the cache.
 
     The key holds a digest of the stored blocks themselves, so an edit saved or published is a new key and shows
-    on the next request, whether or not it made a revision. The blocks render without the page's context (no
-    user, no request): nothing of one learner can be kept and shown to another. A document or image replaced
-    under an unchanged lesson shows within BODY_CACHE_SECONDS."""
+    on the next request, whether or not it made a revision. Cached blocks render without the page's context (no
+    user, no request): nothing of one learner can be kept and shown to another; the blocks of LEARNER_BLOCKS
+    are left out of the cache and rendered here with the context. A document or image replaced under an
+    unchanged lesson shows within BODY_CACHE_SECONDS."""
     raw = json.dumps(list(page.body.raw_data), sort_keys=True, default=str).encode()
     key = f"courses:lesson-body:{page.pk}:{hashlib.blake2b(raw, digest_size=16).hexdigest()}:{get_language()}"
-    html = cache.get(key)
-    if html is None:
-        html = "".join(str(block.render_as_block()) for block in page.body)
-        cache.set(key, html, BODY_CACHE_SECONDS)
+    parts = cache.get(key)
+    if parts is None:
+        parts = [None if block.block_type in LEARNER_BLOCKS else str(block.render_as_block()) for block in page.body]
+        cache.set(key, parts, BODY_CACHE_SECONDS)
+    blocks = list(page.body)
+    html = "".join(part if part is not None else str(blocks[index].render_as_block(context=context.flatten()))
+                   for index, part in enumerate(parts))
     return mark_safe(html)  # noqa: S308 - the blocks' own templates escaped it
+@register.simple_tag(takes_context=True)
+def practice_submission(context, block_id):
+    """The learner's hand-in for this practice task of the lesson on the page (one query, only for an
+    enrolled learner: the page shows no form to anyone else)."""
+    from ..practice.selectors import learner_submission
+
+    page, request = context.get("page"), context.get("request")
+    if page is None or request is None or not context.get("enrolment") or context.get("locked"):
+        return None
+    return learner_submission(request.user, page.pk, block_id)
+
+
+@register.simple_tag(takes_context=True)
+def self_enrol_refusal(context, program):
+    """Why the signed-in learner may not enrol themselves in `program` (another target group), or ""; the
+    program page then says so instead of offering a button that would be refused."""
+    from ..models import TargetGroups
+    from ..selectors import group_may_self_enrol, learner_target_group
+
+    user = context["request"].user
+    if group_may_self_enrol(user, program):
+        return ""
+    from django.utils.translation import gettext as _
+
+    return _("Chương trình này dành cho %(groups)s; bạn thuộc %(group)s nên không tự ghi danh được. "
+             "Nếu cần học, hãy liên hệ cán bộ quản lý để được ghi danh.") % {
+        "groups": TargetGroups(program.target_groups).label, "group": TargetGroups(learner_target_group(user)).label}

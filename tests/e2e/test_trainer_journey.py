@@ -158,6 +158,23 @@ def new_question(page, kind_label, text):
     page.fill("textarea[name=text]", text)
 
 
+def choose_question(page, screens, index, text, kind=None):
+    """The question chooser (#15 item 8): type a few words of the question, or filter by its type, then pick."""
+    page.locator(f"#id_fixed_questions-{index}-question-chooser button[data-chooser-action-choose]").click()
+    modal = page.locator(".modal")
+    if kind:
+        with page.expect_response(lambda r: "/question-chooser/results/" in r.url):
+            modal.locator("#id_kind").select_option(label=kind)
+        expect(modal.locator("a[data-chooser-modal-choice]", has_text=SINGLE)).to_have_count(0)
+    else:
+        with page.expect_response(lambda r: "/question-chooser/results/" in r.url):
+            modal.locator("#id_q").fill(" ".join(text.split()[:3]))
+        expect(modal.locator("a[data-chooser-modal-choice]")).to_have_count(1)
+    if index == 0:
+        screens.shot(page, "question-chooser", check_overflow=False)
+    pick_in_modal(page, text)
+
+
 def save_snippet(page):
     with page.expect_navigation():
         page.locator("footer button[type=submit]").first.click()
@@ -183,7 +200,7 @@ def build_quiz(page, screens):
     page.fill("input[name=pass_mark]", "60")
     for index, text in enumerate([SINGLE, TRUE_FALSE, SHORT]):
         page.locator("#id_fixed_questions-ADD").click()
-        page.select_option(f"select[name=fixed_questions-{index}-question]", label=text)
+        choose_question(page, screens, index, text, kind="Đúng / Sai" if text == TRUE_FALSE else None)
     screens.shot(page, "quiz-editor", check_overflow=False)
     save_snippet(page)
 

@@ -107,6 +107,10 @@ MATRIX: dict[str, Entry | tuple[Entry, ...]] = {
     "assessments_admin:regrade": (GET("L L O O L", question_id="question"),
                                   POST("L L O O L", data=REASON, question_id="question")),
     "assessments_admin:marking": GET("L L O O L"),
+    # The question chooser of the quiz editor (#15 item 8): the shared bank, for all staff.
+    "question_chooser:choose": GET("L L O O L"),
+    "question_chooser:choose_results": GET("L L O O L", query="q=Bài&kind=essayquestion"),
+    "question_chooser:create": POST("L L D D L"),
     "assessments_admin:mark": (GET("L L D O L", answer_id="essay_answer"),
                                POST("L L D O L", data={"points": "1"}, answer_id="essay_answer")),
     "assessments_admin:import": GET("L L O O L"),
@@ -137,7 +141,15 @@ MATRIX: dict[str, Entry | tuple[Entry, ...]] = {
     "courses_serve": GET("D D D O O", path="lesson_path"),
     "courses:my_learning": GET("L O O O O"),
     "courses:enrol": POST("L O O O O", program_id="program"),
-    "courses:unenrol": POST("L O O O O", program_id="program"),
+    "courses:unenrol": (GET("L O O O O", program_id="program"), POST("L O O O O", program_id="program")),
+    # Practice tasks (#15 item 12): the lesson is local to Lục Ngạn; staff of the unit are not enrolled (refused
+    # with a message); the file and the marking only for the learner and staff in scope.
+    "courses:practice_submit": POST("L D D O O", data={"text": "Bài làm"}, lesson_id="lesson",
+                                    block_id="practice.block_id"),
+    "courses:practice_file": GET("D D D O O", submission_id="practice"),
+    "courses_admin:practice_mark": (GET("L L D O L", submission_id="practice"),
+                                    POST("L L D O L", data={"status": "passed", "feedback": ""},
+                                         submission_id="practice")),
     "courses:complete_lesson": POST("L D D O O", lesson_id="lesson"),
     "courses:progress_event": POST("L D D D O", data=_progress, json=True),
     "courses:module_package": GET("L D D D O", module_id="module"),
@@ -158,6 +170,8 @@ MATRIX: dict[str, Entry | tuple[Entry, ...]] = {
     "courses:class_attendance": (GET("L D D O D", class_id="training_class", session_id="session"),
                                  POST("L D D O D", data={"present": []}, class_id="training_class",
                                       session_id="session")),
+    "courses:class_session_hours": POST("L D D O D", data={"starts_at": "08:00", "ends_at": "11:30"},
+                                        class_id="training_class", session_id="session"),
     "courses:class_qr": GET("L D D O D", class_id="training_class", session_id="session"),
     # certificates: verification is public and shows the holder's name on purpose
     "certificates:verify": GET("O O O O O", public=True, code="certificate.code"),

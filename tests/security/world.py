@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from django.utils import timezone
 
@@ -20,6 +21,7 @@ from content.services import ensure_home_page
 from courses import services as course_services
 from courses.classes import services as class_services
 from courses.permissions import grant_trainer_permissions
+from courses.practice import services as practice_services
 from localities.management.commands.import_localities import DEFAULT_FILE
 from localities.models import Level, Locality
 from localities.services import import_units
@@ -41,6 +43,8 @@ CLASS_TITLE = "Lớp kín Lục Ngạn"
 MATERIAL_TITLE = "Tài liệu riêng Lục Ngạn"
 LESSON_TITLE = "Bài riêng Lục Ngạn"
 ESSAY_TEXT = "Bài luận riêng của học viên"
+PRACTICE_TEXT = "Bài thực hành riêng của học viên"
+PRACTICE_TASK = "task-matrix"
 
 
 @dataclass
@@ -57,7 +61,7 @@ class World:
     @property
     def private_markers(self) -> list[str]:
         return [LEARNER_NAME, LEARNER_PHONE, PENDING_NAME, PENDING_PHONE, CLASS_TITLE, MATERIAL_TITLE, LESSON_TITLE,
-                ESSAY_TEXT]
+                ESSAY_TEXT, PRACTICE_TEXT]
 
 
 def _units():
@@ -100,8 +104,12 @@ def _learning(home_page, people, district) -> dict:
     program = make_program(index, code="CT7")
     module = make_module(program, "mm1", quiz=quiz)
     # A local lesson of Lục Ngạn, written by its trainer: 404 for learners elsewhere, hidden from other districts.
-    lesson = make_lesson(module, "ml1", title=LESSON_TITLE, local_unit=district, owner=people["trainer"])
+    lesson = make_lesson(module, "ml1", title=LESSON_TITLE, local_unit=district, owner=people["trainer"],
+                         body=[{"type": "practice", "id": PRACTICE_TASK,
+                                "value": {"instructions": "<p>Ghi âm bản tin</p>", "submission": "Tệp"}}])
     enrolment = course_services.enrol(learner, program)
+    practice = practice_services.submit(learner, lesson, PRACTICE_TASK, text=PRACTICE_TEXT,
+                                        upload=SimpleUploadedFile("ban-tin.pdf", b"%PDF-1.4\n%%EOF\n"))
     done = quiz_services.start_attempt(learner, quiz)
     quiz_services.save_answers(done, [quiz_services.PostedAnswer(essay.pk, [ESSAY_TEXT])])
     quiz_services.submit_attempt(done)
@@ -109,7 +117,8 @@ def _learning(home_page, people, district) -> dict:
     answer = Answer.objects.get(attempt_question__attempt=done, attempt_question__question_id=essay.pk)
     return {"program": program, "module": module, "lesson": lesson, "lesson_path": lesson.url.lstrip("/"),
             "quiz": quiz, "question": essay,
-            "enrolment": enrolment, "done_attempt": done, "attempt": attempt, "essay_answer": answer}
+            "enrolment": enrolment, "done_attempt": done, "attempt": attempt, "essay_answer": answer,
+            "practice": practice}
 
 
 def _export_job(manager, district) -> ExportJob:

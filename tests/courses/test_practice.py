@@ -1,0 +1,184 @@
+"""Practice tasks: a learner hands in text, a file or a phone recording from the lesson; a trainer in scope
+marks it from the marking queue; the learner reads the feedback under the task. Files are checked for type
+and size, kept in private storage and served to the learner and staff in scope only."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from accounts.models import Role
+from courses import services as learning
+from courses.models import PracticeStatus, PracticeSubmission
+from courses.practice import selectors, services
+from courses.practice.services import PracticeError
+from lms.storage import private_storage
+
+from ..conftest import make_learner, make_staff
+from .builders import make_index, make_lesson, make_module, make_program
+
+MP3 = b"ID3\x03\x00\x00\x00\x00\x00\x00" + b"\xff\xfb\x90\x00" * 400
+HTML = b"<!DOCTYPE html><html><body><script>fetch('/admin/')</script></body></html>"
+TASK = "task-radio"
+
+
+def practice_body():
+    return [{"type": "paragraph", "value": "<p>Nội dung</p>", "id": "p1"},
+            {"type": "practice", "id": TASK,
+             "value": {"instructions": "<p>Ghi âm một bản tin 2 phút.</p>", "submission": "Tệp ghi âm"}}]
+
+
+@pytest.fixture
+def lesson(home_page):
+    program = make_program(make_index(home_page), code="TH1")
+    return make_lesson(make_module(program, "m1"), "th", body=practice_body())
+
+
+@pytest.fixture
+def enrolled(learner, lesson):
+    learning.enrol(learner, lesson.get_parent().get_parent().specific)
+    return learner
+
+
+@pytest.fixture
+def other_trainer(other_district):
+    return make_staff("other-trainer", Role.TRAINER, other_district)
+
+
+def post(client, lesson, data, block=TASK):
+    return client.post(reverse("courses:practice_submit", args=[lesson.pk, block]), data)
+
+
+def audio(name="ghi-am.m4a", data=MP3):
+    return SimpleUploadedFile(name if name.endswith(".mp3") else name, data, content_type="audio/mpeg")
+
+
+@pytest.mark.django_db
+def test_learner_hands_in_a_recording_and_sees_it_waiting(client, enrolled, lesson, commune):
+    client.force_login(enrolled)
+    page = client.get(lesson.url).content.decode()
+    assert 'accept="audio/*" capture' in page and 'enctype="multipart/form-data"' in page
+    response = post(client, lesson, {"text": "Bản tin xã", "recording": audio("ban-tin.mp3")})
+    assert response.status_code == 302 and response["Location"].endswith(f"#practice-{TASK}")
+    row = PracticeSubmission.objects.get()
+    assert (row.user, row.lesson_id, row.block_id, row.commune, row.status) == (
+        enrolled, lesson.pk, TASK, commune, PracticeStatus.SUBMITTED)
+    assert private_storage().exists(row.file.name) and row.file_size == len(MP3)
+    page = client.get(lesson.url).content.decode()
+    assert "Chờ chấm" in page and "Nộp lại" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("data", [
+    {"text": "", "file": SimpleUploadedFile("ban-tin.mp3", HTML)},          # a web page renamed .mp3
+    {"text": "", "file": SimpleUploadedFile("ban-tin.exe", b"MZ" + b"\0" * 64)},  # not an accepted type
+    {"text": ""},                                                          # nothing handed in
+])
+def test_bad_hand_ins_are_refused_and_nothing_is_stored(client, enrolled, lesson, data):
+    client.force_login(enrolled)
+    post(client, lesson, data)
+    assert not PracticeSubmission.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_file_over_the_limit_is_refused(enrolled, lesson, settings):
+    settings.PRACTICE_MAX_UPLOAD_BYTES = 100
+    with pytest.raises(PracticeError, match="quá lớn"):
+        services.submit(enrolled, lesson, TASK, upload=audio("ban-tin.mp3"))
+    assert not PracticeSubmission.objects.exists()
+
+
+@pytest.mark.django_db
+def test_only_an_enrolled_learner_hands_in_a_task_of_the_lesson(client, learner, lesson):
+    client.force_login(learner)
+    assert "practice-text" not in client.get(lesson.url).content.decode()  # no form before enrolling
+    post(client, lesson, {"text": "Bài làm"})
+    assert not PracticeSubmission.objects.exists()
+    learning.enrol(learner, lesson.get_parent().get_parent().specific)
+    with pytest.raises(PracticeError):
+        services.submit(learner, lesson, "no-such-task", text="Bài làm")
+    assert not PracticeSubmission.objects.exists()
+
+
+@pytest.mark.django_db
+def test_trainer_in_scope_marks_from_the_queue_and_learner_reads_the_feedback(
+        client, enrolled, lesson, trainer, other_trainer):
+    submission = services.submit(enrolled, lesson, TASK, text="Bản tin", upload=audio("ban-tin.mp3"))
+    assert list(selectors.marking_queue(trainer)) == [submission]
+    assert list(selectors.marking_queue(other_trainer)) == []
+    client.force_login(trainer)
+    queue = client.get(reverse("assessments_admin:marking")).content.decode()
+    mark_url = reverse("courses_admin:practice_mark", args=[submission.pk])
+    assert mark_url in queue
+    assert client.get(mark_url).status_code == 200
+    response = client.post(mark_url, {"status": "redo", "feedback": "Giọng đọc còn nhanh, đọc chậm lại."})
+    assert response.status_code == 302
+    submission.refresh_from_db()
+    assert (submission.status, submission.marked_by) == (PracticeStatus.REDO, trainer)
+    assert list(selectors.marking_queue(trainer)) == []
+    client.force_login(enrolled)
+    page = client.get(lesson.url).content.decode()
+    assert "Giọng đọc còn nhanh, đọc chậm lại." in page and "Cần làm lại" in page
+
+
+@pytest.mark.django_db
+def test_outsiders_cannot_see_mark_or_open_the_file(client, enrolled, lesson, trainer, other_trainer, other_commune):
+    submission = services.submit(enrolled, lesson, TASK, upload=audio("ban-tin.mp3"))
+    file_url = reverse("courses:practice_file", args=[submission.pk])
+    mark_url = reverse("courses_admin:practice_mark", args=[submission.pk])
+    client.force_login(other_trainer)
+    assert mark_url not in client.get(reverse("assessments_admin:marking")).content.decode()
+    assert client.get(mark_url).status_code == 404
+    assert client.post(mark_url, {"status": "passed", "feedback": ""}).status_code == 404
+    assert client.get(file_url).status_code == 404
+    client.force_login(make_learner(other_commune, phone="0987000055"))
+    assert client.get(file_url).status_code == 404
+    client.logout()
+    assert client.get(file_url).status_code == 404
+    submission.refresh_from_db()
+    assert submission.status == PracticeStatus.SUBMITTED and submission.marked_by is None
+    for user in (enrolled, trainer):
+        client.force_login(user)
+        response = client.get(file_url)
+        assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
+
+
+@pytest.mark.django_db
+def test_handing_in_again_goes_back_to_the_queue_and_passed_is_final(enrolled, lesson, trainer,
+                                                                    django_capture_on_commit_callbacks):
+    first = services.submit(enrolled, lesson, TASK, upload=audio("ban-tin.mp3"))
+    old_file = first.file.name
+    services.mark(trainer, first.pk, PracticeStatus.REDO, "Làm lại phần kết")
+    with django_capture_on_commit_callbacks(execute=True):
+        again = services.submit(enrolled, lesson, TASK, upload=audio("ban-tin-2.mp3"))
+    assert (again.pk, again.status, again.feedback, again.marked_by) == (first.pk, PracticeStatus.SUBMITTED, "",
+                                                                         None)
+    assert not private_storage().exists(old_file) and private_storage().exists(again.file.name)
+    services.mark(trainer, again.pk, PracticeStatus.PASSED, "Tốt")
+    with pytest.raises(PracticeError, match="đạt"):
+        services.submit(enrolled, lesson, TASK, text="Lần ba")
+    assert PracticeSubmission.objects.get().status == PracticeStatus.PASSED
+
+
+@pytest.mark.django_db
+def test_a_mark_on_work_handed_in_again_meanwhile_is_refused(enrolled, lesson, trainer, monkeypatch):
+    """The marker read the first version; the learner hands in again before the mark is saved."""
+    seen = services.submit(enrolled, lesson, TASK, text="Lần một")
+    reader = selectors.submission_for_marker
+
+    def read_then_learner_hands_in_again(user, pk):
+        version = reader(user, pk)
+        PracticeSubmission.objects.filter(pk=pk).update(submitted_at=version.submitted_at.replace(year=2030))
+        return version
+
+    monkeypatch.setattr(selectors, "submission_for_marker", read_then_learner_hands_in_again)
+    with pytest.raises(PracticeError, match="nộp lại"):
+        services.mark(trainer, seen.pk, PracticeStatus.PASSED, "")
+    assert PracticeSubmission.objects.get().status == PracticeStatus.SUBMITTED
+
+
+@pytest.mark.django_db
+def test_redo_needs_feedback(enrolled, lesson, trainer):
+    submission = services.submit(enrolled, lesson, TASK, text="Bài")
+    with pytest.raises(PracticeError):
+        services.mark(trainer, submission.pk, PracticeStatus.REDO, "  ")
+    assert PracticeSubmission.objects.get().status == PracticeStatus.SUBMITTED
