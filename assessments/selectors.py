@@ -118,7 +118,8 @@ class Item:
             rows = [(c.text if c.text == "*" or not c.tolerance else f"{c.text} ± {number_text(c.tolerance)}",
                      c.fraction, "") for c in self.choices]
         ranked = sorted((row for row in rows if row[1] > 0), key=lambda row: -row[1])
-        return [(text, number_text((Decimal(fraction.numerator * 100) / fraction.denominator).quantize(Decimal("0.01"))))
+        cent = Decimal("0.01")
+        return [(text, number_text((Decimal(fraction.numerator * 100) / fraction.denominator).quantize(cent)))
                 for text, fraction, _feedback in ranked]
 
     @property
