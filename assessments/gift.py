@@ -238,26 +238,32 @@ def _numerical(spec: QuestionSpec, answer: str) -> None:
 
 def _number(body: str) -> AnswerSpec:
     weight, body = _weighted(body, Decimal(100))
-    value, _sep, feedback = body.partition("#")
-    value = _restore(value).replace(" ", "")
+    text, _sep, feedback = body.partition("#")
+    text = _restore(text).replace(" ", "")
+    if text == "*":  # any other number
+        return AnswerSpec(text="*", weight=weight, feedback=_plain(feedback))
+    not_a_number = SpecError(_("“%(value)s” không phải là số (dạng 3, 3:0,5 hoặc 1..5; dấu thập phân là dấu chấm)")
+                             % {"value": text})
     try:
-        if value == "*":
-            number, tolerance = "*", None
-        elif ".." in value:  # min..max: Moodle stores the middle and half the width
-            low, high = (Decimal(part) for part in value.split("..", 1))
-            if low > high:
-                raise SpecError(_("khoảng số %(value)s: số đầu phải nhỏ hơn số sau") % {"value": value})
-            number, tolerance = number_text((low + high) / 2), (high - low) / 2
+        if ".." in text:  # min..max: Moodle stores the middle and half the width
+            low, high = (_finite(part) for part in text.split("..", 1))
+            value, tolerance = (low + high) / 2, (high - low) / 2
         else:
-            given, _sep, tol = value.partition(":")
-            number, tolerance = number_text(Decimal(given)), abs(Decimal(tol or "0"))
+            given, _sep, tol = text.partition(":")
+            value, tolerance = _finite(given), abs(_finite(tol or "0"))
     except (InvalidOperation, ValueError) as exc:
-        raise SpecError(_("“%(value)s” không phải là số (dạng 3, 3:0,5 hoặc 1..5; dấu thập phân là dấu chấm)")
-                        % {"value": value}) from exc
-    if tolerance is not None and not (Decimal(number).is_finite() and tolerance.is_finite()):
-        raise SpecError(_("“%(value)s” không phải là số (dạng 3, 3:0,5 hoặc 1..5; dấu thập phân là dấu chấm)")
-                        % {"value": value})
-    return AnswerSpec(text=number, weight=weight, tolerance=tolerance, feedback=_plain(feedback))
+        raise not_a_number from exc
+    if tolerance < 0:
+        raise SpecError(_("khoảng số %(value)s: số đầu phải nhỏ hơn số sau") % {"value": text})
+    return AnswerSpec(text=number_text(value), weight=weight, tolerance=tolerance, feedback=_plain(feedback))
+
+
+def _finite(text: str) -> Decimal:
+    """A number a person would type: finite, and not so large that writing it out costs memory."""
+    number = Decimal(text)
+    if not number.is_finite() or abs(number.adjusted()) > 30:
+        raise ValueError(text)
+    return number
 
 
 # Writing ----------------------------------------------------------------------------------
