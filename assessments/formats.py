@@ -39,9 +39,14 @@ def split_marker(text: str, default: str = TextFormat.MOODLE) -> tuple[str, str]
     return match.group(1).lower(), text[match.end():]
 
 
+def _drop_moodle_files(tag: str, attribute: str, value: str) -> str | None:
+    # Files embedded in a Moodle export are not imported: a reference to one would be a broken image.
+    return None if "@@PLUGINFILE@@" in value else value
+
+
 def sanitise(source: str) -> str:
     return nh3.clean(source, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
-                     link_rel="noopener noreferrer")
+                     link_rel="noopener noreferrer", attribute_filter=_drop_moodle_files)
 
 
 def render(text: str, text_format: str) -> SafeString:
