@@ -65,7 +65,7 @@ def parse(text: str, default_topic: str) -> tuple[list[QuestionSpec], list[tuple
     for line, block in blocks(text):
         if block.startswith("$CATEGORY:"):
             first, _sep, rest = block.partition("\n")
-            topic = first.split(":", 1)[1].strip().rstrip("/").split("/")[-1].strip() or default_topic
+            topic = category_name(first.split(":", 1)[1]) or default_topic
             if not rest.strip():
                 continue
             line, block = line + 1, rest
@@ -74,6 +74,11 @@ def parse(text: str, default_topic: str) -> tuple[list[QuestionSpec], list[tuple
         except SpecError as error:
             errors.append((line, str(error)))
     return specs, errors
+
+
+def category_name(path: str) -> str:
+    """The last level of a Moodle category path; `//` is a slash inside a name."""
+    return re.split(r"(?<!/)/(?!/)", path.strip().rstrip("/"))[-1].replace("//", "/").strip()
 
 
 def _protect(text: str) -> str:
@@ -289,7 +294,7 @@ def write(specs: list[QuestionSpec]) -> str:
     for spec in specs:
         if spec.topic != topic:
             topic = spec.topic
-            out.append(f"$CATEGORY: $course$/top/{escape(topic).replace('/', '//')}\n")
+            out.append(f"$CATEGORY: $course$/top/{topic.replace('/', '//')}\n")
         out.append(write_question(spec) + "\n")
     return "\n".join(out)
 
@@ -322,14 +327,19 @@ def _write_choices(spec):
     return " ".join(one(answer) for answer in spec.answers)
 
 
+def _full(weight) -> str:
+    """`=` alone means 100 %; an explicit weight only when it is something else."""
+    return "" if weight is None or weight == 100 else _weight(weight)
+
+
 def _write_short(spec):
-    return " ".join(f"={_weight(a.weight)}{escape(a.text)}{_feedback(a.feedback)}" for a in spec.answers)
+    return " ".join(f"={_full(a.weight)}{escape(a.text)}{_feedback(a.feedback)}" for a in spec.answers)
 
 
 def _write_numerical(spec):
     def one(answer):
         value = "*" if answer.text == "*" else f"{answer.text}:{number_text(answer.tolerance or Decimal(0))}"
-        return f"={_weight(answer.weight)}{value}{_feedback(answer.feedback)}"
+        return f"={_full(answer.weight)}{value}{_feedback(answer.feedback)}"
     return "#" + " ".join(one(answer) for answer in spec.answers)
 
 

@@ -13,6 +13,7 @@ from defusedxml import ElementTree as SafeET
 from django.utils.translation import gettext as _
 
 from . import formats
+from .gift import category_name
 from .specs import (
     DESCRIPTION,
     ESSAY,
@@ -55,8 +56,7 @@ def parse(data: bytes, default_topic: str) -> tuple[list[QuestionSpec], list[tup
     for line, element in zip(lines, root.findall("question"), strict=True):
         kind = element.get("type", "")
         if kind == "category":
-            path = _text(element, "category")
-            topic = re.split(r"(?<!/)/(?!/)", path.rstrip("/"))[-1].replace("//", "/").strip() or default_topic
+            topic = category_name(_text(element, "category")) or default_topic
             continue
         try:
             specs.append(_question(line, element, kind, topic))
