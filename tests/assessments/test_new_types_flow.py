@@ -61,3 +61,32 @@ def test_refused_number_is_explained(client, learner):
     response = client.post(reverse("assessments:save", args=[attempt.pk]),
                            {"question": question.pk, f"q{question.pk}": "ba phút"})
     assert response.status_code == 400 and "Hãy nhập một số" in response.content.decode()
+
+
+def test_trainer_authors_matching_and_numerical_questions(client, trainer):
+    from assessments.models import QUESTION_TYPES, MatchingQuestion, NumericalQuestion
+
+    from .builders import make_topic
+
+    client.force_login(trainer)
+    for model in QUESTION_TYPES:
+        url = reverse(f"wagtailsnippets_assessments_{model._meta.model_name}:add")
+        assert client.get(url).status_code == 200, model.__name__
+    topic = make_topic()
+    common = {"topic": topic.pk, "points": "1", "difficulty": "easy", "tags": "", "explanation": "",
+              "choices-INITIAL_FORMS": "0", "choices-MIN_NUM_FORMS": "0", "choices-MAX_NUM_FORMS": "1000"}
+    matching = {**common, "text": "Ghép tỉnh với mã", "choices-TOTAL_FORMS": "2",
+                "choices-0-text": "Bắc Giang", "choices-0-match_text": "24", "choices-0-ORDER": "1",
+                "choices-0-id": "", "choices-1-text": "Bắc Ninh", "choices-1-match_text": "27",
+                "choices-1-ORDER": "2", "choices-1-id": ""}
+    response = client.post(reverse("wagtailsnippets_assessments_matchingquestion:add"), matching)
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert [(c.text, c.match_text) for c in MatchingQuestion.objects.get().choices.order_by("sort_order")] == [
+        ("Bắc Giang", "24"), ("Bắc Ninh", "27")]
+    numerical = {**common, "text": "Bao nhiêu phút?", "choices-TOTAL_FORMS": "1", "choices-0-text": "3",
+                 "choices-0-tolerance": "0.5", "choices-0-weight": "100", "choices-0-feedback": "",
+                 "choices-0-ORDER": "1", "choices-0-id": ""}
+    response = client.post(reverse("wagtailsnippets_assessments_numericalquestion:add"), numerical)
+    assert response.status_code == 302, response.content.decode()[:500]
+    question = NumericalQuestion.objects.get()
+    assert question.score_fraction({"text": "3,4"}, list(question.choices.all())) == 1
