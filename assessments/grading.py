@@ -75,12 +75,24 @@ def score_weighted(fractions: dict[int, Fraction], selected: list[int]) -> Fract
 
 
 def wildcard_match(pattern: str, given: str, ignore_case: bool, ignore_diacritics: bool) -> bool:
-    r"""Moodle's shortanswer comparison: `*` stands for any text (a run of them for one), `\*` is a star."""
+    r"""Moodle's shortanswer comparison: `*` stands for any text (a run of them for one), `\*` is a star.
+    Matched piece by piece (leftmost is right for `*`-only patterns), not with a regular expression, whose
+    backtracking on a pattern of many stars could stall grading."""
     pattern = fold_text(pattern, ignore_case, ignore_diacritics)
     given = fold_text(given, ignore_case, ignore_diacritics)
-    bits = re.split(r"(?<!\\)\*+", pattern)
-    regexp = ".*".join(re.escape(bit.replace("\\*", "*")) for bit in bits)
-    return re.fullmatch(regexp, given, re.S) is not None
+    bits = [bit.replace("\\*", "*") for bit in re.split(r"(?<!\\)\*+", pattern)]
+    if len(bits) == 1:
+        return given == bits[0]
+    first, *middle, last = bits
+    if len(given) < len(first) + len(last) or not given.startswith(first) or not given.endswith(last):
+        return False
+    position, end = len(first), len(given) - len(last)
+    for bit in middle:
+        found = given.find(bit, position, end)
+        if found < 0:
+            return False
+        position = found + len(bit)
+    return True
 
 
 def match_short_answer(text: str, answers, ignore_case: bool, ignore_diacritics: bool):

@@ -105,3 +105,24 @@ def _matches(choices, pairs):
 def test_matching_partial_credit(bank, pairs, moodle):
     question, choices = bank["matching"]
     assert question.score_fraction(_matches(choices, pairs), choices) == moodle
+
+
+@pytest.mark.parametrize(("pattern", "typed", "matches"), [
+    ("a*b*c", "a-b-c", True), ("a*b*c", "acb", False), ("ab*ba", "aba", False), ("ab*ba", "abba", True),
+    ("a\\*b", "a*b", True), ("a\\*b", "axb", False), ("*", "bất kỳ", True), ("**x", "x", True),
+])
+def test_wildcards(pattern, typed, matches):
+    from assessments.grading import wildcard_match
+
+    assert wildcard_match(pattern, typed, ignore_case=True, ignore_diacritics=False) is matches
+
+
+def test_many_stars_do_not_stall_grading():
+    """A regular expression with 20 `.*` backtracks for ages on 500 characters; the piecewise match does not."""
+    import time
+
+    from assessments.grading import wildcard_match
+
+    started = time.perf_counter()
+    assert not wildcard_match("*a" * 20 + "*b", "a" * 500, ignore_case=True, ignore_diacritics=False)
+    assert time.perf_counter() - started < 0.1
