@@ -77,3 +77,13 @@ def test_descriptions_are_never_drawn_at_random(db, learner):
     drawn = list(attempt.questions.values_list("question_id", flat=True))
     assert len(drawn) == 1 and DescriptionQuestion.objects.get().pk not in drawn
     assert QuizDraw.objects.get().count == 2
+
+
+def test_export_reads_a_fixed_number_of_queries(db, django_assert_max_num_queries):
+    from assessments import exporting
+
+    text = "\n\n".join(f"::Q{i}::Câu {i}? {{=a ~b#sai}}\n\nSố {i}? {{#{i}:1}}" for i in range(30))
+    services.import_bank(importing.parse_gift(text.encode(), "Chủ đề"))
+    with django_assert_max_num_queries(5):  # questions (one join), choices, tags, topics
+        gift, left_out = exporting.export(Question.objects.all(), "gift")
+    assert gift.count("::Q") == 30 and not left_out
