@@ -12,7 +12,7 @@ from accounts import access
 from lms.access_views import forbidden_as_403
 from lms.tabular import ImportRejected
 
-from . import exports, forms, importing, selectors, services
+from . import exporting, exports, forms, importing, selectors, services
 from . import item_analysis as analysis
 from .exceptions import AssessmentError, InvalidMark, OutOfScope
 from .models import QUESTION_TYPES, Question, Quiz
@@ -72,17 +72,35 @@ def import_questions(request):
         upload = form.cleaned_data["file"]
         try:
             specs = _parse(upload, form.cleaned_data["topic"])
-            context["created"] = services.import_questions(specs)
+            context["report"] = services.import_bank(specs, form.cleaned_data["allow_duplicates"])
         except ImportRejected as rejected:
             context["errors"] = rejected.errors
     return render(request, "assessments/admin/import.html", context)
 
 
 def _parse(upload, default_topic):
-    data = upload.read()
-    if upload.name.lower().endswith(".xlsx"):
+    data, name = upload.read(), upload.name.lower()
+    if name.endswith(".xlsx"):
         return importing.parse_table(data, upload.name)
+    if name.endswith(".xml"):
+        return importing.parse_moodle_xml(data, default_topic or _("Chưa phân loại"))
     return importing.parse_gift(data, default_topic or _("Chưa phân loại"))
+
+
+@forbidden_as_403
+def export_bank(request):
+    """The bank (or one topic) as GIFT or Moodle XML, for another Moodle site or another province."""
+    _require_staff(request.user)
+    form = forms.ExportForm(request.GET or None)
+    if not form.is_valid():
+        return render(request, "assessments/admin/export.html", {"form": form})
+    topic, fmt = form.cleaned_data["topic"], form.cleaned_data["format"]
+    questions = Question.objects.non_polymorphic().filter(**({"topic": topic} if topic else {}))
+    text, left_out = exporting.export(questions, fmt)
+    response = HttpResponse(text, content_type="application/xml" if fmt == "xml" else "text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="cau-hoi.{"xml" if fmt == "xml" else "gift"}"'
+    response["X-Left-Out"] = str(len(left_out))  # ordering and file questions GIFT cannot carry
+    return response
 
 
 @forbidden_as_403

@@ -32,14 +32,18 @@ class MarkForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Tệp câu hỏi (.xlsx theo mẫu, hoặc .gift / .txt định dạng GIFT)"))
-    topic = forms.CharField(label=_("Chủ đề mặc định cho tệp GIFT"), max_length=200, required=False,
-                            help_text=_("Dùng khi tệp GIFT không có dòng $CATEGORY"))
+    file = forms.FileField(label=_("Tệp câu hỏi (.xlsx theo mẫu, .gift / .txt định dạng GIFT, hoặc .xml Moodle XML)"))
+    topic = forms.CharField(label=_("Chủ đề mặc định cho tệp GIFT / XML"), max_length=200, required=False,
+                            help_text=_("Dùng khi tệp không có dòng $CATEGORY (GIFT) hay câu hỏi category (XML)"))
+    allow_duplicates = forms.BooleanField(
+        label=_("Vẫn nhập câu hỏi trùng"), required=False,
+        help_text=_("Mặc định, câu hỏi giống hệt (cùng loại, nội dung và đáp án) một câu đã có trong cùng chủ đề "
+                    "được bỏ qua và liệt kê"))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".xlsx", ".gift", ".txt")):
-            raise forms.ValidationError(_("Chỉ nhận tệp .xlsx, .gift hoặc .txt."))
+        if not upload.name.lower().endswith((".xlsx", ".gift", ".txt", ".xml")):
+            raise forms.ValidationError(_("Chỉ nhận tệp .xlsx, .gift, .txt hoặc .xml."))
         if upload.size > settings.IMPORT_MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("Tệp quá lớn (tối đa %(size)s MB).") % {
                 "size": settings.IMPORT_MAX_UPLOAD_BYTES // (1024 * 1024)})
@@ -48,3 +52,15 @@ class ImportForm(forms.Form):
 
 class RegradeForm(forms.Form):
     reason = forms.CharField(label=_("Lý do chấm lại"), max_length=255)
+
+
+class ExportForm(forms.Form):
+    topic = forms.ModelChoiceField(label=_("Chủ đề"), queryset=None, required=False,
+                                   empty_label=_("Tất cả chủ đề"))
+    format = forms.ChoiceField(label=_("Định dạng"), choices=[("gift", "GIFT"), ("xml", "Moodle XML")])
+
+    def __init__(self, *args, **kwargs):
+        from .models import Topic
+
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].queryset = Topic.objects.all()

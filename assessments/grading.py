@@ -3,7 +3,10 @@
 Scorers return the share of the question's points earned as an exact Fraction in [0, 1].
 """
 
+import re
 import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
 
@@ -59,6 +62,92 @@ def score_short_answer(text: str, accepted: list[str], ignore_case: bool,
     return ONE if any(fold_text(a, ignore_case, ignore_diacritics) == given for a in accepted) else ZERO
 
 
+def weight_fraction(weight, is_correct: bool) -> Fraction:
+    """A choice's Moodle fraction: its weight in percent, or 100 % / 0 % from the right/wrong flag."""
+    if weight is None:
+        return ONE if is_correct else ZERO
+    return Fraction(Decimal(weight)) / 100
+
+
+def score_weighted(fractions: dict[int, Fraction], selected: list[int]) -> Fraction:
+    """Moodle's multichoice: the sum of the chosen options' fractions, kept within 0..1 per question."""
+    return min(ONE, max(ZERO, sum((fractions.get(cid, ZERO) for cid in set(selected)), ZERO)))
+
+
+def wildcard_match(pattern: str, given: str, ignore_case: bool, ignore_diacritics: bool) -> bool:
+    r"""Moodle's shortanswer comparison: `*` stands for any text (a run of them for one), `\*` is a star.
+    Matched piece by piece (leftmost is right for `*`-only patterns), not with a regular expression, whose
+    backtracking on a pattern of many stars could stall grading."""
+    pattern = fold_text(pattern, ignore_case, ignore_diacritics)
+    given = fold_text(given, ignore_case, ignore_diacritics)
+    bits = [bit.replace("\\*", "*") for bit in re.split(r"(?<!\\)\*+", pattern)]
+    if len(bits) == 1:
+        return given == bits[0]
+    first, *middle, last = bits
+    if len(given) < len(first) + len(last) or not given.startswith(first) or not given.endswith(last):
+        return False
+    position, end = len(first), len(given) - len(last)
+    for bit in middle:
+        found = given.find(bit, position, end)
+        if found < 0:
+            return False
+        position = found + len(bit)
+    return True
+
+
+def match_short_answer(text: str, answers, ignore_case: bool, ignore_diacritics: bool):
+    """The first (pattern, fraction, feedback) that accepts the text, in the author's order, or None.
+    An empty answer matches nothing (Moodle does not grade a blank)."""
+    if not fold_text(text, ignore_case, ignore_diacritics):
+        return None
+    return next((answer for answer in answers
+                 if wildcard_match(answer[0], text, ignore_case, ignore_diacritics)), None)
+
+
+def score_matching(choices, matches: dict) -> Fraction:
+    """Moodle's match: share of stems (rows with text) given the answer text their own row carries."""
+    stems = [c for c in choices if c.text]
+    if not stems:
+        return ZERO
+    texts = {c.pk: c.match_text for c in choices}
+    right = sum(1 for stem in stems if texts.get(matches.get(str(stem.pk))) == stem.match_text)
+    return Fraction(right, len(stems))
+
+
+_NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d{1,3})?")
+
+
+def parse_number(text: str) -> Decimal | None:
+    text = (text or "").strip().replace(" ", "")
+    if not _NUMBER.fullmatch(text):
+        return None
+    try:
+        return Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        return None
+
+
+@dataclass(frozen=True)
+class NumberMatch:
+    fraction: Fraction
+    feedback: str
+
+
+def match_number(text: str, answers) -> NumberMatch | None:
+    """The first answer row (value or `*`, ± tolerance) that accepts the number, as Moodle's numerical
+    does; exact decimal arithmetic, so 0.1 + 0.2 style float errors cannot refuse a right answer."""
+    value = parse_number(text)
+    if value is None:
+        return None
+    for answer in answers:
+        if answer.text.strip() == "*":
+            return NumberMatch(answer.fraction, answer.feedback)
+        expected = parse_number(answer.text)
+        if expected is not None and abs(value - expected) <= abs(answer.tolerance or 0):
+            return NumberMatch(answer.fraction, answer.feedback)
+    return None
+
+
 def score_ordering(correct: list[int], given: list[int], partial: bool) -> Fraction:
     if not correct or len(given) != len(correct):
         return ZERO
@@ -96,6 +185,28 @@ def read_text(values: list[str], max_length: int) -> str:
     if len(text) > max_length:
         raise InvalidResponse(_("Câu trả lời dài quá %(limit)s ký tự.") % {"limit": max_length})
     return text
+
+
+def read_number(values: list[str]) -> str:
+    text = read_text(values, max_length=50)
+    if text and parse_number(text) is None:
+        raise InvalidResponse(_("Hãy nhập một số, ví dụ 12 hoặc 3,5."))
+    return text
+
+
+def read_matches(values: list[str], allowed: list[int]) -> dict[str, int]:
+    """Pairs posted as `<stem id>:<answer id>`; an empty answer is "not chosen yet"."""
+    matches = {}
+    try:
+        for value in values:
+            stem, _sep, answer = value.partition(":")
+            if answer:
+                matches[int(stem)] = int(answer)
+    except ValueError as exc:
+        raise InvalidResponse(_("Câu ghép đôi không hợp lệ.")) from exc
+    if any(stem not in allowed or answer not in allowed for stem, answer in matches.items()):
+        raise InvalidResponse(_("Phương án không thuộc câu hỏi này."))
+    return {str(stem): answer for stem, answer in matches.items()}
 
 
 def read_ranking(values: list[str], allowed: list[int]) -> list[int]:

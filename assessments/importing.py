@@ -5,7 +5,6 @@ file when one question is bad.
 """
 
 import re
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
@@ -13,28 +12,24 @@ from django.utils.translation import gettext as _
 from lms.spreadsheets import XLSX, Layout, to_bytes
 from lms.tabular import ImportRejected, Row, RowError, read_table
 
+from . import gift
 from .grading import fold_text
-from .models import Choice, Difficulty, QuestionTag, Topic
-
-SINGLE, MULTIPLE, TRUE_FALSE, SHORT, ORDERING, ESSAY, FILE = (
-    "single", "multiple", "true_false", "short", "ordering", "essay", "file")
-
-
-@dataclass
-class QuestionSpec:
-    line: int
-    kind: str
-    topic: str
-    text: str
-    points: Decimal = Decimal(1)
-    difficulty: str = Difficulty.MEDIUM
-    explanation: str = ""
-    tags: list[str] = field(default_factory=list)
-    choices: list[tuple[str, bool]] = field(default_factory=list)
-    correct_answer: bool = True
-    accepted: list[str] = field(default_factory=list)
-    rubric: str = ""
-
+from .models import Difficulty
+from .specs import (  # noqa: F401 - QuestionSpec and the kinds are imported from here by other apps
+    DESCRIPTION,
+    ESSAY,
+    FILE,
+    MATCHING,
+    MULTIPLE,
+    NUMERICAL,
+    ORDERING,
+    SHORT,
+    SINGLE,
+    TRUE_FALSE,
+    AnswerSpec,
+    QuestionSpec,
+    SpecError,
+)
 
 # XLSX template ----------------------------------------------------------------------------
 
@@ -46,7 +41,8 @@ TEMPLATE_COLUMNS = [COL_TOPIC, COL_KIND, COL_TEXT, COL_POINTS, COL_DIFFICULTY, C
                     COL_EXPLANATION, COL_TAGS, COL_RUBRIC]
 # Kind names as trainers type them, compared without case or diacritics.
 KIND_NAMES = {"mot lua chon": SINGLE, "nhieu lua chon": MULTIPLE, "dung sai": TRUE_FALSE,
-              "tra loi ngan": SHORT, "sap xep": ORDERING, "tu luan": ESSAY, "nop tep": FILE}
+              "tra loi ngan": SHORT, "sap xep": ORDERING, "tu luan": ESSAY, "nop tep": FILE,
+              "ghep doi": MATCHING, "so": NUMERICAL}
 DIFFICULTY_NAMES = {"de": Difficulty.EASY, "trung binh": Difficulty.MEDIUM, "kho": Difficulty.HARD, "": None}
 TEMPLATE_EXAMPLES = [
     ["Thông tin cơ sở", "Một lựa chọn", "Đài truyền thanh cấp xã do cơ quan nào quản lý?", "1", "Dễ",
@@ -63,6 +59,11 @@ TEMPLATE_EXAMPLES = [
      "", "", "Nêu mục tiêu, đối tượng, kênh truyền thông"],
     ["Sản xuất chương trình", "Nộp tệp", "Gửi một bản tin phát thanh dài 3 phút bạn đã thu", "10", "", "", "",
      "", "", "Nội dung | 4\nGiọng đọc | 3\nKỹ thuật thu | 3"],
+    ["Thông tin cơ sở", "Ghép đôi", "Ghép mỗi sản phẩm với kênh phát", "2", "",
+     "Bản tin phát thanh -> Đài truyền thanh xã | Bản tin thông tin cơ sở -> Bảng tin nhà văn hoá | "
+     "-> Báo in", "", "Vế trống bên trái: đáp án gây nhiễu", "", ""],
+    ["Thông tin cơ sở", "Số", "Một bản tin phát thanh nên dài bao nhiêu phút?", "1", "", "",
+     "3:1 | %50%1..10", "Đáp án: số; 3:1 là 3 ± 1; 1..10 là từ 1 đến 10; %50% là được nửa điểm", "", ""],
 ]
 
 
@@ -96,19 +97,8 @@ def _parse_row(row: Row) -> QuestionSpec:
                         rubric=row.get(COL_RUBRIC), points=_points(row.get(COL_POINTS)),
                         difficulty=_difficulty(row.get(COL_DIFFICULTY)))
     _ROW_ANSWER_READERS[kind](spec, _split(row.get(COL_CHOICES)), row.get(COL_ANSWER))
-    _check_lengths(spec)
+    spec.check()
     return spec
-
-
-def _check_lengths(spec: QuestionSpec) -> None:
-    """What the columns hold: PostgreSQL refuses a longer value with an error page, SQLite stores it."""
-    limits = [(spec.topic, Topic, "name", _("chủ đề")), *[(text, Choice, "text", _("phương án"))
-                                                         for text, _correct in spec.choices],
-              *[(tag, QuestionTag.tag_model(), "name", _("thẻ")) for tag in spec.tags]]
-    for value, model, field_name, label in limits:
-        limit = model._meta.get_field(field_name).max_length
-        if len(value) > limit:
-            raise ValueError(_("%(what)s dài quá %(limit)s ký tự") % {"what": label, "limit": limit})
 
 
 def _points(cell: str) -> Decimal:
@@ -180,126 +170,61 @@ def _read_manual(spec, choices, answer):
         raise ValueError(_("câu nộp tệp cần tiêu chí chấm"))
 
 
+def _read_matching(spec, choices, answer):
+    pairs = []
+    for pair in choices:
+        if "->" not in pair:
+            raise ValueError(_("mỗi cặp ghép đôi phải có dạng vế trái -> vế phải, các cặp cách nhau bởi dấu |"))
+        stem, match = (part.strip() for part in pair.split("->", 1))
+        pairs.append(AnswerSpec(text=stem, match=match))
+    if sum(1 for pair in pairs if pair.text) < 2 or not all(pair.match for pair in pairs):
+        raise ValueError(_("câu ghép đôi cần ít nhất hai cặp, mỗi cặp có vế phải"))
+    spec.answers = pairs
+
+
+def _read_numerical(spec, choices, answer):
+    """Answers as in GIFT, by |: 3, 3:0,5 (± 0,5), 1..5 (a range), %50%4 (half the points)."""
+    spec.answers = [gift._number(part.replace(",", ".")) for part in _split(answer)]
+    if not any(a.weight > 0 for a in spec.answers):
+        raise ValueError(_("câu trả lời bằng số cần ít nhất một đáp án đúng"))
+
+
 _ROW_ANSWER_READERS = {SINGLE: _read_single, MULTIPLE: _read_multiple, TRUE_FALSE: _read_true_false,
-                       SHORT: _read_short, ORDERING: _read_ordering, ESSAY: _read_manual, FILE: _read_manual}
+                       SHORT: _read_short, ORDERING: _read_ordering, ESSAY: _read_manual, FILE: _read_manual,
+                       MATCHING: _read_matching, NUMERICAL: _read_numerical}
 
 
 # GIFT -------------------------------------------------------------------------------------
 
-_ESCAPES = {"\\=": "\x01", "\\~": "\x02", "\\#": "\x03", "\\{": "\x04", "\\}": "\x05", "\\:": "\x06"}
-_UNESCAPE = {v: k[1] for k, v in _ESCAPES.items()}
-_WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
-
-
-def _protect(text: str) -> str:
-    for escaped, marker in _ESCAPES.items():
-        text = text.replace(escaped, marker)
-    return text
-
-
-def _restore(text: str) -> str:
-    for marker, char in _UNESCAPE.items():
-        text = text.replace(marker, char)
-    return " ".join(text.split())
-
-
-def parse_gift(data: bytes, default_topic: str) -> list[QuestionSpec]:
-    """The GIFT subset: single/multiple choice, true/false, short answer, essay; $CATEGORY sets the topic."""
+def _decode(data: bytes, label: str) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ImportRejected([RowError(0, _("Tệp GIFT phải mã hoá UTF-8."))]) from exc
+        raise ImportRejected([RowError(0, _("Tệp %(format)s phải mã hoá UTF-8.") % {"format": label})]) from exc
     if "\x00" in text:  # a binary file, never a question bank; PostgreSQL cannot store the character
         raise ImportRejected([RowError(text[:text.index("\x00")].count("\n") + 1,
-                                       _("Tệp GIFT chứa ký tự NUL không hợp lệ."))])
-    specs, errors, topic = [], [], default_topic
-    for line, block in _gift_blocks(text):
-        if block.startswith("$CATEGORY:"):
-            topic = block.split(":", 1)[1].strip().split("/")[-1] or default_topic
-            continue
-        try:
-            specs.append(_parse_gift_question(line, block, topic))
-        except ValueError as error:
-            errors.append(RowError(line, str(error)))
+                                       _("Tệp %(format)s chứa ký tự NUL không hợp lệ.") % {"format": label})])
+    return text
+
+
+def _all_or_nothing(specs, errors) -> list[QuestionSpec]:
     if errors:
-        raise ImportRejected(errors)
+        raise ImportRejected([RowError(line, message) for line, message in errors])
     if not specs:
         raise ImportRejected([RowError(1, _("Tệp không có câu hỏi nào."))])
     return specs
 
 
-def _gift_blocks(text: str):
-    """Questions are separated by blank lines; yields (first line number, joined text)."""
-    start, lines = 0, []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        stripped = raw.strip()
-        if stripped.startswith("//"):
-            continue
-        if not stripped:
-            if lines:
-                yield start, "\n".join(lines)
-            lines = []
-            continue
-        if not lines:
-            start = number
-        lines.append(stripped)
-    if lines:
-        yield start, "\n".join(lines)
+def parse_gift(data: bytes, default_topic: str) -> list[QuestionSpec]:
+    """Moodle GIFT, every construct Moodle documents (see gift.py); $CATEGORY sets the topic."""
+    return _all_or_nothing(*gift.parse(_decode(data, "GIFT"), default_topic))
 
 
-def _parse_gift_question(line: int, block: str, topic: str) -> QuestionSpec:
-    block = _protect(block)
-    title_match = re.match(r"^::(.*?)::", block, re.S)
-    if title_match:
-        block = block[title_match.end():]
-    if block.count("{") != 1 or block.count("}") != 1 or block.index("{") > block.index("}"):
-        raise ValueError(_("mỗi câu hỏi cần đúng một cặp ngoặc { } chứa đáp án"))
-    before, rest = block.split("{", 1)
-    answer, after = rest.split("}", 1)
-    question_text = _restore(re.sub(r"^\[\w+\]", "", (before + " " + after).strip()))
-    if not question_text:
-        raise ValueError(_("thiếu nội dung câu hỏi"))
-    answer, _sep, general_feedback = answer.partition("####")
-    spec = QuestionSpec(line=line, kind=ESSAY, topic=topic, text=question_text,
-                        explanation=_restore(general_feedback))
-    _read_gift_answer(spec, answer.strip())
-    _check_lengths(spec)
-    return spec
+def parse_moodle_xml(data: bytes, default_topic: str) -> list[QuestionSpec]:
+    """Moodle XML (see moodle_xml.py), read with defusedxml."""
+    from . import moodle_xml
 
-
-def _read_gift_answer(spec: QuestionSpec, answer: str) -> None:
-    if not answer:
-        return  # {} is an essay
-    if answer.upper() in ("T", "TRUE", "F", "FALSE"):
-        spec.kind, spec.correct_answer = TRUE_FALSE, answer.upper().startswith("T")
-        return
-    if answer.startswith("#") or "->" in answer:
-        raise ValueError(_("chỉ hỗ trợ câu một/nhiều lựa chọn, đúng/sai, trả lời ngắn và tự luận"))
-    parts = re.findall(r"([=~])([^=~]*)", answer)
-    if not parts or answer[0] not in "=~":
-        raise ValueError(_("đáp án phải bắt đầu bằng = hoặc ~"))
-    entries = [(mark, _restore(body.split("#", 1)[0])) for mark, body in parts]
-    if any(not body for _mark, body in entries):
-        raise ValueError(_("có phương án trống"))
-    if all(mark == "=" for mark, _body in entries):
-        spec.kind, spec.accepted = SHORT, [body for _mark, body in entries]
-        return
-    _read_gift_choices(spec, entries)
-
-
-def _read_gift_choices(spec: QuestionSpec, entries) -> None:
-    weighted = [_WEIGHT.match(body) for _mark, body in entries]
-    if any(weighted):
-        spec.kind = MULTIPLE
-        spec.choices = [(_WEIGHT.sub("", body).strip(), bool(w and float(w.group(1)) > 0))
-                        for (_mark, body), w in zip(entries, weighted, strict=True)]
-    else:
-        spec.kind = SINGLE
-        spec.choices = [(body, mark == "=") for mark, body in entries]
-        if sum(correct for _text, correct in spec.choices) != 1:
-            raise ValueError(_("câu một lựa chọn phải có đúng một đáp án đúng (=)"))
-    if not any(correct for _text, correct in spec.choices):
-        raise ValueError(_("không có phương án đúng"))
+    return _all_or_nothing(*moodle_xml.parse(data, default_topic))
 
 
 def template_workbook() -> bytes:

@@ -20,7 +20,7 @@ from wagtail.models import Orderable
 
 from lms.storage import PrivateName, private_storage
 
-from . import grading
+from . import formats, grading
 
 # Frozen answers must survive a network that drops the last request: accept a save or a
 # submit this long after the deadline.
@@ -61,7 +61,11 @@ class Question(ClusterableModel, PolymorphicModel):
 
     topic = models.ForeignKey(Topic, verbose_name=_("chủ đề"), on_delete=models.PROTECT,
                               related_name="questions")
+    title = models.CharField(_("tên câu hỏi"), max_length=255, blank=True,
+                             help_text=_("Tên ngắn để tìm câu hỏi (GIFT ::tên::, Moodle <name>)"))
     text = models.TextField(_("nội dung câu hỏi"))
+    text_format = models.CharField(_("định dạng nội dung"), max_length=10, choices=formats.TextFormat.choices,
+                                   blank=True, default=formats.TextFormat.PLAIN)
     explanation = models.TextField(_("giải thích"), blank=True,
                                    help_text=_("Hiện cho học viên sau khi trả lời, theo chính sách xem lại"))
     points = models.DecimalField(_("điểm"), max_digits=6, decimal_places=2, default=1,
@@ -79,7 +83,7 @@ class Question(ClusterableModel, PolymorphicModel):
     kind_label = ""
 
     common_panels = [
-        FieldPanel("topic"), FieldPanel("text"),
+        FieldPanel("topic"), FieldPanel("title"), FieldPanel("text"), FieldPanel("text_format"),
         FieldRowPanel([FieldPanel("points"), FieldPanel("difficulty")]),
         FieldPanel("tags"), FieldPanel("explanation"),
     ]
@@ -92,6 +96,14 @@ class Question(ClusterableModel, PolymorphicModel):
     def __str__(self):
         return self.text[:80]
 
+    def text_html(self):
+        """The question text as learners see it (HTML sanitised, Markdown rendered, plain escaped)."""
+        return formats.render(self.text, self.text_format)
+
+    def feedback_for(self, response: dict, choices) -> list[str]:
+        """Feedback the author wrote for what this response chose (Moodle's per-answer feedback)."""
+        return []
+
     def read_response(self, values: list[str], upload, choice_ids: list[int]) -> dict:
         """Turn posted values into the stored response; raise grading.InvalidResponse if malformed."""
         raise NotImplementedError
@@ -102,13 +114,22 @@ class Question(ClusterableModel, PolymorphicModel):
 
 
 class Choice(Orderable):
-    """An option of a choice question, or an item of an ordering question (sort_order = correct order)."""
+    """An answer row, as Moodle's question_answers: an option of a choice question, an item of an ordering
+    question (sort_order = correct order), a weighted answer of a short-answer or numerical question, or a
+    pair (text → match_text) of a matching question."""
 
     question = ParentalKey(Question, on_delete=models.CASCADE, related_name="choices")
-    text = models.CharField(_("nội dung"), max_length=500)
+    text = models.CharField(_("nội dung"), max_length=500, blank=True)
     is_correct = models.BooleanField(_("đúng"), default=False)
+    # Moodle's fraction as a percentage, -100..100; empty = 100 when correct, else 0.
+    weight = models.DecimalField(_("trọng số (%)"), max_digits=10, decimal_places=5, null=True, blank=True,
+                                 validators=[MinValueValidator(-100), MaxValueValidator(100)])
+    feedback = models.TextField(_("phản hồi khi chọn"), blank=True)
+    match_text = models.CharField(_("ghép với"), max_length=500, blank=True)
+    tolerance = models.DecimalField(_("sai số cho phép (±)"), max_digits=20, decimal_places=10, null=True,
+                                    blank=True, validators=[MinValueValidator(0)])
 
-    panels = [FieldPanel("text"), FieldPanel("is_correct")]
+    panels = [FieldPanel("text"), FieldPanel("is_correct"), FieldPanel("weight"), FieldPanel("feedback")]
 
     class Meta(Orderable.Meta):
         verbose_name = _("phương án")
@@ -116,6 +137,15 @@ class Choice(Orderable):
 
     def __str__(self):
         return self.text
+
+    @property
+    def fraction(self) -> "grading.Fraction":
+        return grading.weight_fraction(self.weight, self.is_correct)
+
+
+def _chosen_feedback(response: dict, choices) -> list[str]:
+    chosen = set(response.get("choices", []))
+    return [c.feedback for c in choices if c.pk in chosen and c.feedback]
 
 
 class SingleChoiceQuestion(Question):
@@ -132,14 +162,21 @@ class SingleChoiceQuestion(Question):
         return {"choices": grading.read_choice_ids(values, choice_ids, at_most=1)}
 
     def score_fraction(self, response, choices):
+        if any(c.weight is not None for c in choices):
+            return grading.score_weighted({c.pk: c.fraction for c in choices}, response.get("choices", [])[:1])
         correct = {c.pk for c in choices if c.is_correct}
         return grading.score_single(correct, response.get("choices", []))
+
+    def feedback_for(self, response, choices):
+        return _chosen_feedback(response, choices)
 
 
 class MultipleChoiceRule(models.TextChoices):
     ALL_OR_NOTHING = "all", _("Đúng hết mới có điểm")
     PARTIAL = "partial", _("Điểm từng phần: mỗi phương án đúng được chọn cộng, mỗi phương án sai bị chọn trừ "
                            "(không dưới 0)")
+    WEIGHTED = "weighted", _("Theo trọng số từng phương án, như Moodle: cộng trọng số các phương án được chọn "
+                             "(từ 0 đến 100%)")
 
 
 class MultipleChoiceQuestion(Question):
@@ -162,15 +199,23 @@ class MultipleChoiceQuestion(Question):
     def score_fraction(self, response, choices):
         correct = {c.pk for c in choices if c.is_correct}
         wrong = {c.pk for c in choices if not c.is_correct}
+        if self.scoring_rule == MultipleChoiceRule.WEIGHTED:
+            return grading.score_weighted({c.pk: c.fraction for c in choices}, response.get("choices", []))
         partial = self.scoring_rule == MultipleChoiceRule.PARTIAL
         return grading.score_multiple(correct, wrong, response.get("choices", []), partial=partial)
+
+    def feedback_for(self, response, choices):
+        return _chosen_feedback(response, choices)
 
 
 class TrueFalseQuestion(Question):
     widget = "true_false"
     kind_label = _("Đúng / Sai")
     correct_answer = models.BooleanField(_("khẳng định này đúng"), default=True)
-    panels = Question.common_panels + [FieldPanel("correct_answer")]
+    feedback_true = models.TextField(_("phản hồi khi học viên chọn Đúng"), blank=True)
+    feedback_false = models.TextField(_("phản hồi khi học viên chọn Sai"), blank=True)
+    panels = Question.common_panels + [FieldPanel("correct_answer"),
+                                       FieldRowPanel([FieldPanel("feedback_true"), FieldPanel("feedback_false")])]
 
     class Meta:
         verbose_name = _("câu hỏi đúng/sai")
@@ -182,16 +227,25 @@ class TrueFalseQuestion(Question):
     def score_fraction(self, response, choices):
         return grading.score_true_false(self.correct_answer, response.get("value"))
 
+    def feedback_for(self, response, choices):
+        value = response.get("value")
+        text = self.feedback_true if value is True else self.feedback_false if value is False else ""
+        return [text] if text else []
+
 
 class ShortAnswerQuestion(Question):
     widget = "text"
     kind_label = _("Trả lời ngắn")
-    accepted_answers = models.TextField(_("các đáp án được chấp nhận"), help_text=_("Mỗi dòng một đáp án"))
+    accepted_answers = models.TextField(
+        _("các đáp án được chấp nhận"), blank=True,
+        help_text=_("Mỗi dòng một đáp án đúng (100%); dấu * thay cho một chuỗi bất kỳ, \\* là dấu * thật"))
     ignore_case = models.BooleanField(_("không phân biệt chữ hoa, chữ thường"), default=True)
     ignore_diacritics = models.BooleanField(_("không phân biệt dấu tiếng Việt"), default=False)
     panels = Question.common_panels + [
         FieldPanel("accepted_answers"),
         FieldRowPanel([FieldPanel("ignore_case"), FieldPanel("ignore_diacritics")]),
+        InlinePanel("choices", label=_("Đáp án có trọng số (xét theo thứ tự, đáp án khớp đầu tiên được tính)"),
+                    panels=[FieldPanel("text"), FieldPanel("weight"), FieldPanel("feedback")]),
     ]
 
     class Meta:
@@ -204,10 +258,22 @@ class ShortAnswerQuestion(Question):
     def read_response(self, values, upload, choice_ids):
         return {"text": grading.read_text(values, max_length=500)}
 
+    def weighted_answers(self, choices) -> list[tuple[str, "grading.Fraction", str]]:
+        """(pattern, fraction, feedback) in Moodle's order: the accepted lines (100%), then the rows."""
+        return ([(text, grading.ONE, "") for text in self.accepted_list()]
+                + [(c.text, c.fraction, c.feedback) for c in sorted(choices, key=lambda c: (c.sort_order or 0, c.pk))])
+
+    def _match(self, response, choices):
+        return grading.match_short_answer(response.get("text", ""), self.weighted_answers(choices),
+                                          ignore_case=self.ignore_case, ignore_diacritics=self.ignore_diacritics)
+
     def score_fraction(self, response, choices):
-        return grading.score_short_answer(response.get("text", ""), self.accepted_list(),
-                                          ignore_case=self.ignore_case,
-                                          ignore_diacritics=self.ignore_diacritics)
+        match = self._match(response, choices)
+        return max(grading.ZERO, match[1]) if match else grading.ZERO
+
+    def feedback_for(self, response, choices):
+        match = self._match(response, choices)
+        return [match[2]] if match and match[2] else []
 
 
 class OrderingQuestion(Question):
@@ -283,8 +349,86 @@ class FileAnswerQuestion(Question):
         return None if response.get("file") else grading.ZERO
 
 
+class MatchingQuestion(Question):
+    """Pairs to match (Moodle "match"): each row's text is a stem, match_text its answer; a row with no text is
+    a distractor answer. Score: share of stems matched right (Moodle's partial credit)."""
+
+    uses_choices = True
+    widget = "matching"
+    kind_label = _("Ghép đôi")
+    panels = Question.common_panels + [
+        InlinePanel("choices", label=_("Các cặp (để trống vế trái: đáp án gây nhiễu)"), min_num=2,
+                    panels=[FieldRowPanel([FieldPanel("text"), FieldPanel("match_text")])]),
+    ]
+
+    class Meta:
+        verbose_name = _("câu hỏi ghép đôi")
+        verbose_name_plural = _("câu hỏi ghép đôi")
+
+    def read_response(self, values, upload, choice_ids):
+        return {"matches": grading.read_matches(values, choice_ids)}
+
+    def score_fraction(self, response, choices):
+        return grading.score_matching(choices, response.get("matches", {}))
+
+
+class NumericalQuestion(Question):
+    """A number within a tolerance (Moodle "numerical", nominal tolerance); each row: value (or * for any),
+    ± tolerance, weight and feedback; the first row that accepts the number counts."""
+
+    widget = "number"
+    kind_label = _("Số")
+    panels = Question.common_panels + [
+        InlinePanel("choices", label=_("Đáp án (giá trị hoặc *, sai số, trọng số)"), min_num=1,
+                    panels=[FieldRowPanel([FieldPanel("text"), FieldPanel("tolerance"), FieldPanel("weight")]),
+                            FieldPanel("feedback")]),
+    ]
+
+    class Meta:
+        verbose_name = _("câu hỏi trả lời bằng số")
+        verbose_name_plural = _("câu hỏi trả lời bằng số")
+
+    def read_response(self, values, upload, choice_ids):
+        return {"text": grading.read_number(values)}
+
+    def _match(self, response, choices):
+        return grading.match_number(response.get("text", ""), sorted(choices, key=lambda c: (c.sort_order or 0, c.pk)))
+
+    def score_fraction(self, response, choices):
+        match = self._match(response, choices)
+        return max(grading.ZERO, match.fraction) if match else grading.ZERO
+
+    def feedback_for(self, response, choices):
+        match = self._match(response, choices)
+        return [match.feedback] if match and match.feedback else []
+
+
+class DescriptionQuestion(Question):
+    """Text between questions (Moodle "description"): no answer, no points, never drawn at random."""
+
+    widget = "description"
+    kind_label = _("Đoạn mô tả (không phải câu hỏi)")
+    panels = [FieldPanel("topic"), FieldPanel("title"), FieldPanel("text"), FieldPanel("text_format"),
+              FieldPanel("tags")]
+
+    class Meta:
+        verbose_name = _("đoạn mô tả")
+        verbose_name_plural = _("đoạn mô tả")
+
+    def save(self, *args, **kwargs):
+        self.points = 0  # a description never counts
+        super().save(*args, **kwargs)
+
+    def read_response(self, values, upload, choice_ids):
+        return {}
+
+    def score_fraction(self, response, choices):
+        return grading.ONE
+
+
 QUESTION_TYPES = [SingleChoiceQuestion, MultipleChoiceQuestion, TrueFalseQuestion, ShortAnswerQuestion,
-                  OrderingQuestion, EssayQuestion, FileAnswerQuestion]
+                  OrderingQuestion, EssayQuestion, FileAnswerQuestion, MatchingQuestion, NumericalQuestion,
+                  DescriptionQuestion]
 
 
 class GradingMethod(models.TextChoices):

@@ -87,6 +87,47 @@ class Item:
         return range(1, len(self.choices) + 1)
 
     @property
+    def match_rows(self) -> list[tuple[Choice, int | None]]:
+        """Matching: each stem (in drawn order) with the answer row chosen for it."""
+        chosen = self.response.get("matches", {})
+        return [(c, chosen.get(str(c.pk))) for c in self.choices if c.text]
+
+    @property
+    def match_options(self) -> list[Choice]:
+        """Matching: one row per distinct answer text, alphabetical (the stems carry the shuffle)."""
+        options = {}
+        for choice in sorted(self.choices, key=lambda c: (c.match_text.casefold(), c.pk)):
+            options.setdefault(choice.match_text, choice)
+        return list(options.values())
+
+    @property
+    def match_review(self) -> list[tuple[Choice, str, bool]]:
+        texts = {c.pk: c.match_text for c in self.choices}
+        return [(stem, texts.get(chosen, ""), texts.get(chosen) == stem.match_text)
+                for stem, chosen in self.match_rows]
+
+    @property
+    def weighted_answers(self) -> list[tuple[str, str]]:
+        """Short answer and numerical: (answer as shown, weight in %) for the review, best first."""
+        from .specs import number_text
+
+        if hasattr(self.question, "accepted_list"):
+            rows = [(text, 1, "") for text in self.question.accepted_list()]
+            rows += [(c.text, c.fraction, "") for c in self.choices]
+        else:
+            rows = [(c.text if c.text == "*" or not c.tolerance else f"{c.text} ± {number_text(c.tolerance)}",
+                     c.fraction, "") for c in self.choices]
+        ranked = sorted((row for row in rows if row[1] > 0), key=lambda row: -row[1])
+        cent = Decimal("0.01")
+        return [(text, number_text((Decimal(fraction.numerator * 100) / fraction.denominator).quantize(cent)))
+                for text, fraction, _feedback in ranked]
+
+    @property
+    def feedback(self) -> list[str]:
+        """What the author wrote for the answers this response chose (shown only when review is allowed)."""
+        return self.question.feedback_for(self.response, self.choices)
+
+    @property
     def correct_order(self) -> list[Choice]:
         return sorted(self.choices, key=lambda c: (c.sort_order or 0, c.pk))
 

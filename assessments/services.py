@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.template.defaultfilters import filesizeformat
@@ -35,11 +36,14 @@ from .models import (
     AttemptQuestion,
     AttemptState,
     Choice,
+    DescriptionQuestion,
     EssayQuestion,
     FileAnswerQuestion,
     GradeAudit,
+    MatchingQuestion,
     MultipleChoiceQuestion,
     MultipleChoiceRule,
+    NumericalQuestion,
     OrderingQuestion,
     Question,
     Quiz,
@@ -172,8 +176,11 @@ def _draw(quiz: Quiz) -> list[tuple[Question, list[int]]]:
     draws = {d.topic_id: d.count for d in QuizDraw.objects.filter(quiz=quiz)}
     pool: dict[int, list[int]] = {}
     if draws:
+        # Descriptions are text between questions, never drawn at random (as in Moodle).
+        description = ContentType.objects.get_for_model(DescriptionQuestion, for_concrete_model=False)
         for qid, topic_id in (Question.objects.non_polymorphic().filter(topic_id__in=draws)
-                              .exclude(pk__in=fixed).values_list("pk", "topic_id")):
+                              .exclude(pk__in=fixed).exclude(polymorphic_ctype=description)
+                              .values_list("pk", "topic_id")):
             pool.setdefault(topic_id, []).append(qid)
     ids = fixed + [qid for topic_id, count in draws.items()
                    for qid in _random.sample(pool.get(topic_id, []), min(count, len(pool.get(topic_id, []))))]
@@ -439,40 +446,90 @@ def _retotal(attempt_ids, changed_by, reason, now) -> int:
 # Importing --------------------------------------------------------------------------------
 
 def _kind_models() -> dict:
-    from . import importing
-    return {importing.SINGLE: SingleChoiceQuestion, importing.MULTIPLE: MultipleChoiceQuestion,
-            importing.TRUE_FALSE: TrueFalseQuestion, importing.SHORT: ShortAnswerQuestion,
-            importing.ORDERING: OrderingQuestion, importing.ESSAY: EssayQuestion,
-            importing.FILE: FileAnswerQuestion}
+    from . import specs
+    return {specs.SINGLE: SingleChoiceQuestion, specs.MULTIPLE: MultipleChoiceQuestion,
+            specs.TRUE_FALSE: TrueFalseQuestion, specs.SHORT: ShortAnswerQuestion,
+            specs.ORDERING: OrderingQuestion, specs.ESSAY: EssayQuestion, specs.FILE: FileAnswerQuestion,
+            specs.MATCHING: MatchingQuestion, specs.NUMERICAL: NumericalQuestion,
+            specs.DESCRIPTION: DescriptionQuestion}
+
+
+@dataclass
+class ImportReport:
+    created: list
+    skipped: list  # specs left out: identical to a question already in their topic (or earlier in the file)
+    same_titles: list  # (title, [lines]) used by more than one question of the file
 
 
 @transaction.atomic
+def import_bank(specs, allow_duplicates: bool = False) -> ImportReport:
+    """Write already-validated specs (see importing.py), all of them or, on any error, none. A spec
+    identical (type, text, answers) to a question of its topic, or to an earlier one of the file, is
+    skipped and reported unless `allow_duplicates`: a template uploaded twice adds nothing."""
+    from . import exporting
+
+    kept, skipped = list(specs), []
+    if not allow_duplicates:
+        seen = exporting.signatures({spec.topic for spec in specs})
+        kept = []
+        for spec in specs:
+            key = (spec.topic, spec.signature())
+            (skipped if key in seen else kept).append(spec)
+            seen.add(key)
+    return ImportReport(_write_questions(kept), skipped, _same_titles(specs))
+
+
 def import_questions(specs) -> list[Question]:
-    """Write already-validated specs (see importing.py): all of them or, on any error, none."""
+    """Every spec written, duplicates included (callers that build their own questions, e.g. courses)."""
+    return import_bank(specs, allow_duplicates=True).created
+
+
+def _same_titles(specs) -> list[tuple[str, list[int]]]:
+    lines: dict[str, list[int]] = {}
+    for spec in specs:
+        if spec.title:
+            lines.setdefault(spec.title, []).append(spec.line)
+    return [(title, found) for title, found in lines.items() if len(found) > 1]
+
+
+def _write_questions(specs) -> list[Question]:
     models_by_kind = _kind_models()
     topics = {name: Topic.objects.get_or_create(name=name)[0] for name in {s.topic for s in specs}}
     created, choices = [], []
     for spec in specs:
         question = models_by_kind[spec.kind](
-            topic=topics[spec.topic], text=spec.text, points=spec.points, difficulty=spec.difficulty,
-            explanation=spec.explanation, **_type_fields(spec))
+            topic=topics[spec.topic], title=spec.title, text=spec.text, text_format=spec.text_format,
+            points=spec.points, difficulty=spec.difficulty, explanation=spec.explanation, **_type_fields(spec))
         question.tags.add(*spec.tags)  # kept in memory by the cluster until save
         question.save()
-        choices += [Choice(question=question, text=text, is_correct=correct, sort_order=i)
-                    for i, (text, correct) in enumerate(spec.choices)]
+        choices += [_choice(question, spec.kind, row, i) for i, row in enumerate(spec.answer_rows())]
         created.append(question)
     Choice.objects.bulk_create(choices)
     return created
 
 
+def _choice(question, kind, row, sort_order) -> Choice:
+    from . import specs
+    if row.weight is None:
+        correct = row.correct
+    else:  # multiple: every option with a positive weight is one to tick; else only full marks count
+        correct = row.weight > 0 if kind == specs.MULTIPLE else row.weight >= 100
+    return Choice(question=question, text=row.text, is_correct=correct, weight=row.weight, feedback=row.feedback,
+                  match_text=row.match, tolerance=row.tolerance, sort_order=sort_order)
+
+
 def _type_fields(spec) -> dict:
-    from . import importing
-    if spec.kind == importing.TRUE_FALSE:
-        return {"correct_answer": spec.correct_answer}
-    if spec.kind == importing.SHORT:
-        return {"accepted_answers": "\n".join(spec.accepted)}
-    if spec.kind in (importing.ESSAY, importing.FILE):
+    from . import specs
+    if spec.kind == specs.TRUE_FALSE:
+        return {"correct_answer": spec.correct_answer, "feedback_true": spec.feedback_true,
+                "feedback_false": spec.feedback_false}
+    if spec.kind == specs.SHORT:
+        return {"accepted_answers": "\n".join(spec.accepted), "ignore_case": spec.ignore_case}
+    if spec.kind in (specs.ESSAY, specs.FILE):
         return {"rubric": spec.rubric}
-    if spec.kind == importing.MULTIPLE:
-        return {"scoring_rule": MultipleChoiceRule.PARTIAL}
+    if spec.kind == specs.ORDERING:
+        return {"partial_credit": spec.partial_credit}
+    if spec.kind == specs.MULTIPLE:
+        weighted = any(row.weight is not None for row in spec.answer_rows())
+        return {"scoring_rule": MultipleChoiceRule.WEIGHTED if weighted else MultipleChoiceRule.PARTIAL}
     return {}

@@ -74,6 +74,7 @@ admin_urlpatterns = [
     path("marking/<int:answer_id>/", admin_views.mark, name="mark"),
     path("import/", admin_views.import_questions, name="import"),
     path("import/template.xlsx", admin_views.import_template, name="import_template"),
+    path("export/", admin_views.export_bank, name="export"),
     path("results/", admin_views.results_index, name="results"),
     path("results/<int:quiz_id>.xlsx", admin_views.export_results, name="export_results"),
     path("results/<int:quiz_id>/analysis/", admin_views.item_analysis, name="item_analysis"),
@@ -95,6 +96,7 @@ _MENU = [
     (_("Chấm bài"), "assessments_admin:marking", "edit", 311),
     (_("Nhập câu hỏi"), "assessments_admin:import", "upload", 312),
     (_("Kết quả bài kiểm tra"), "assessments_admin:results", "download", 313),
+    (_("Xuất ngân hàng câu hỏi"), "assessments_admin:export", "download", 314),
 ]
 
 for _label, _url_name, _icon, _order in _MENU:

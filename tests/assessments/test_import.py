@@ -35,7 +35,7 @@ def test_template_examples_import_every_type(db):
     created = services.import_questions(specs)
     assert {type(q).__name__ for q in created} == {
         "SingleChoiceQuestion", "MultipleChoiceQuestion", "TrueFalseQuestion", "ShortAnswerQuestion",
-        "OrderingQuestion", "EssayQuestion", "FileAnswerQuestion"}
+        "OrderingQuestion", "EssayQuestion", "FileAnswerQuestion", "MatchingQuestion", "NumericalQuestion"}
     single = SingleChoiceQuestion.objects.get()
     assert [(c.text, c.is_correct) for c in single.choices.order_by("sort_order")] == [
         ("UBND xã", True), ("Hội Nông dân", False), ("Trường học", False)]
@@ -104,11 +104,11 @@ def test_gift_subset(db):
 
 
 def test_broken_gift_reports_line_numbers(db):
-    text = ("Đúng câu {=a ~b}\n\nThiếu ngoặc =a ~b\n\nHai đáp án đúng {=a =b ~c}\n\n"
+    text = ("Đúng câu {=a ~b}\n\nThiếu ngoặc =a ~b\n\nHai đáp án đúng (Moodle nhận) {=a =b ~c}\n\n"
             "Ghép {=a -> 1}\n\nKhông đúng {~a ~b}\n")
     with pytest.raises(ImportRejected) as rejected:
         services.import_questions(importing.parse_gift(text.encode(), "Mặc định"))
-    assert [e.line for e in rejected.value.errors] == [3, 5, 7, 9]
+    assert [e.line for e in rejected.value.errors] == [3, 7, 9]
     assert not Question.objects.exists()
 
 
