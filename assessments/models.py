@@ -62,7 +62,7 @@ class Question(ClusterableModel, PolymorphicModel):
     topic = models.ForeignKey(Topic, verbose_name=_("chủ đề"), on_delete=models.PROTECT,
                               related_name="questions")
     title = models.CharField(_("tên câu hỏi"), max_length=255, blank=True,
-                             help_text=_("Tên ngắn để tìm câu hỏi (GIFT ::tên::, Moodle <name>)"))
+                             help_text=_("Tên ngắn để tìm câu hỏi (trong tệp GIFT: ::tên::)"))
     text = models.TextField(_("nội dung câu hỏi"))
     text_format = models.CharField(_("định dạng nội dung"), max_length=10, choices=formats.TextFormat.choices,
                                    blank=True, default=formats.TextFormat.PLAIN)

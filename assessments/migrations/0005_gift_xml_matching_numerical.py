@@ -73,7 +73,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='question',
             name='title',
-            field=models.CharField(blank=True, help_text='Tên ngắn để tìm câu hỏi (GIFT ::tên::, Moodle <name>)', max_length=255, verbose_name='tên câu hỏi'),
+            field=models.CharField(blank=True, help_text='Tên ngắn để tìm câu hỏi (trong tệp GIFT: ::tên::)', max_length=255, verbose_name='tên câu hỏi'),
         ),
         migrations.AddField(
             model_name='truefalsequestion',
