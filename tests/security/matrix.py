@@ -115,6 +115,7 @@ MATRIX: dict[str, Entry | tuple[Entry, ...]] = {
                                POST("L L D O L", data={"points": "1"}, answer_id="essay_answer")),
     "assessments_admin:import": GET("L L O O L"),
     "assessments_admin:import_template": GET("L L O O L"),
+    "assessments_admin:export": GET("L L O O L"),
     "assessments_admin:results": GET("L L O O L"),
     "assessments_admin:export_results": GET("L L O O L", quiz_id="quiz"),
     # Item analysis: staff read their own units (an outsider gets their own unit, empty); another unit is refused.
