@@ -1,0 +1,70 @@
+"""Training-class figures of the statistics (issue 15, item 5): classes, participants, person-times trained.
+
+A class counts once, in the unit that organised it (a province class counts in the province's own row, not in
+each district its participants came from); participants and person-times count where the participants belong
+(the commune recorded on the participation, as then or regrouped like every other figure). So the totals add
+up: the total of classes is the number of classes organised on the unit's ground in the period, whatever the
+number of their participants (none included). A class belongs to the period in which it starts.
+
+Three grouped queries whatever the data size (classes per child unit, classes of the unit itself, people per
+child unit); nothing is computed per class or per participant in Python.
+"""
+
+from django.db.models import Count, ExpressionWrapper, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from courses.models import Attendance, ClassSession, Participant, TrainingClass
+
+
+def _classes(filters):
+    classes = TrainingClass.objects.all()
+    if filters.start:
+        classes = classes.filter(start_date__gte=filters.start)
+    if filters.end:
+        classes = classes.filter(start_date__lte=filters.end)
+    if filters.program_id:
+        classes = classes.filter(program_id=filters.program_id)
+    if filters.target_group:
+        classes = classes.filter(target_group__contains=filters.target_group)
+    return classes
+
+
+def _participants(filters):
+    rows = Participant.objects.filter(training_class__in=_classes(filters).values("pk"))
+    if filters.target_group:
+        rows = rows.filter(target_group=filters.target_group)
+    return rows
+
+
+def _trained_margin():
+    """Days present × 100 − threshold × days held: a participant is trained (a person-time) when it is ≥ 0 and
+    the class held at least one session (as courses.classes.selectors.is_trained)."""
+    present = (Attendance.objects.filter(participant=OuterRef("pk"), present=True).values("participant")
+               .annotate(n=Count("pk")).values("n"))
+    held = (ClassSession.objects.filter(training_class=OuterRef("training_class")).values("training_class")
+            .annotate(n=Count("pk")).values("n"))
+    return {
+        "days_present": Coalesce(Subquery(present, output_field=IntegerField()), Value(0)),
+        "days_held": Coalesce(Subquery(held, output_field=IntegerField()), Value(0)),
+    }
+
+
+def class_figures(units, filters) -> tuple[dict, int]:
+    """Per child unit key: {"classes", "participants", "person_times"}; and the classes organised by the
+    unit itself (its own row)."""
+    classes = _classes(filters)
+    per_unit = units.grouped(classes.filter(units.path_q("organiser__path")).order_by(), "organiser__path",
+                             classes=Count("pk"))
+    own = 0
+    if units.parent is not None:
+        own = classes.filter(organiser__path__in=units.prefixes).count() if not units.today else (
+            classes.filter(organiser=units.parent).count())
+    people = _participants(filters).filter(units.path_q("commune__path")).alias(**_trained_margin()).alias(
+        margin=ExpressionWrapper(F("days_present") * 100 - F("training_class__attendance_threshold")
+                                 * F("days_held"), output_field=IntegerField()))
+    trained = Q(days_held__gt=0, margin__gte=0)
+    by_people = units.grouped(people.order_by(), "commune__path", participants=Count("user_id", distinct=True),
+                              person_times=Count("pk", filter=trained))
+    for key, values in by_people.items():
+        per_unit.setdefault(key, {}).update(values)
+    return per_unit, own
