@@ -7,6 +7,7 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Báo cáo, thống kê")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_delete, post_save, pre_save
 
         from accounts.models import LearnerProfile
@@ -15,7 +16,9 @@ class ReportsConfig(AppConfig):
         from courses.signals import enrolment_changed, program_completed, progress_changed
         from localities.signals import map_changed
 
-        from . import receivers
+        from . import dashboard, receivers
+
+        user_logged_in.connect(dashboard.remember_staff_at_sign_in, dispatch_uid="reports.staff_work_link")
 
         progress_changed.connect(receivers.on_progress_changed, dispatch_uid="reports.progress_changed")
         program_completed.connect(receivers.on_program_completed, dispatch_uid="reports.program_completed")
