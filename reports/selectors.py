@@ -611,18 +611,45 @@ def commune_learners(commune: Locality, filters: Filters, limit: int = 1000):
                 .order_by("user__full_name", "user_id", "program__title")[:limit])
 
 
-def learner_rows_for_export(user, parent: Locality | None, filters: Filters):
-    """Every learner row on the ground of `parent` (its units of every era: the new Bắc Ninh's export holds
-    the records of old Bắc Giang and old Bắc Ninh) in the manager's scope, for the (large) learner export."""
+EXPORT_LEARNER_FIELDS = ("user_id", "commune__parent__code", "commune__parent__name", "commune__code", "commune__name",
+                         "user__full_name", "user__phone", "target_group", "created_at")
+EXPORT_ROW_FIELDS = ("user_id", "program__title", "enrolled_at", "started_at", "lessons_completed", "completed_at",
+                     "passed_at", "best_score", "certified_at", "last_activity_at")
+
+
+def learners_for_export(user, parent: Locality | None, filters: Filters):
+    """Every registered learner on the ground of `parent` (its units of every era: the new Bắc Ninh's export
+    holds the learners of old Bắc Giang and old Bắc Ninh) in the manager's scope, and every learner who
+    enrolled there, whether or not they enrolled in anything (the statistics' "registered" count them all);
+    registered by the end of the period. Values of EXPORT_LEARNER_FIELDS, by commune and name."""
+    profiles = access.filter_in_scope(LearnerProfile.objects.all(), user, "commune__path", MANAGER_ROLES)
+    enrolled = export_enrolments(user, parent, Filters())
+    if parent is not None:
+        profiles = profiles.filter(ground_filter(parent, "commune__path"))
+    learners = LearnerProfile.objects.filter(Q(pk__in=profiles.values("pk"))
+                                             | Q(user_id__in=enrolled.values("user_id")))
+    if filters.target_group:
+        learners = learners.filter(target_group=filters.target_group)
+    if filters.end:
+        learners = learners.filter(created_at__date__lte=filters.end)
+    return learners.order_by("commune__path", "user__full_name", "user_id").values_list(*EXPORT_LEARNER_FIELDS)
+
+
+def export_enrolments(user, parent: Locality | None, filters: Filters):
+    """The learner × program rows on the ground of `parent` in the manager's scope (an enrolment elsewhere
+    is not theirs to see)."""
     rows = LearnerProgramSummary.objects.all()
     if parent is not None:
         rows = rows.filter(ground_filter(parent, "commune__path"))
-    rows = access.filter_in_scope(rows, user, "commune__path", MANAGER_ROLES)
-    rows = _filter_common(rows, filters)
-    return rows.order_by("commune__path", "user__full_name", "user_id", "program_id").values_list(
-        "commune__parent__code", "commune__parent__name", "commune__code", "commune__name",
-        "user__full_name", "user__phone", "target_group", "program__title", "enrolled_at", "started_at",
-        "lessons_completed", "completed_at", "passed_at", "best_score", "certified_at", "last_activity_at")
+    return _filter_common(access.filter_in_scope(rows, user, "commune__path", MANAGER_ROLES), filters)
+
+
+def enrolments_of(rows, user_ids: list[int]) -> dict[int, list[tuple]]:
+    """The export rows of these learners (values of EXPORT_ROW_FIELDS without the user id), one query."""
+    found: dict[int, list[tuple]] = {}
+    for row in rows.filter(user_id__in=user_ids).order_by("user_id", "program__path").values_list(*EXPORT_ROW_FIELDS):
+        found.setdefault(row[0], []).append(row[1:])
+    return found
 
 
 # Choices for the filter form ----------------------------------------------------------------
