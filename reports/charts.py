@@ -9,7 +9,7 @@ the Vietnamese format ("100,0 %", "1.234") and a half-year is named the same way
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -23,13 +23,19 @@ def percent_text(value: Decimal | float | None) -> str:
     """"100,0 %" (a no-break space keeps the sign with its number); "–" when there is no rate."""
     if value is None:
         return "–"
-    return number_format(value, decimal_pos=1, use_l10n=True, force_grouping=True) + "\u00a0%"
+    return _one_decimal(value) + "\u00a0%"
+
+
+def _one_decimal(value) -> str:
+    # Rounded here: Django's number_format cuts extra digits off (66.66 would read "66,6").
+    rounded = Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return number_format(rounded, decimal_pos=1, use_l10n=True, force_grouping=True)
 
 
 def score_text(value: Decimal | None) -> str:
     if value is None:
         return "–"
-    return number_format(value, decimal_pos=1, use_l10n=True, force_grouping=True)
+    return _one_decimal(value)
 
 
 def half_year_label(start: datetime.date) -> str:
