@@ -171,6 +171,8 @@ def session_qr(request, class_id, session_id):
     return HttpResponse(segno.make(target, error="m").svg_inline(scale=6), content_type="image/svg+xml")
 
 
+@login_required
 def report(request):
     """The class figures moved into the statistics (reports.classes): old links land there."""
+    _staff_only(request.user)
     return redirect("reports_admin:statistics", permanent=True)
