@@ -127,13 +127,13 @@ GROUPS = [
         (_("Ghi danh hàng loạt"), "courses_admin:bulk_enrol", True),
         (_("Phân công ở đơn vị đã sắp xếp lại"), "accounts_retired_appointments", None),  # superusers
     ]),
-    ("quizzes", _("Câu hỏi và chấm bài"), "edit", [
+    ("quizzes", _("Chấm bài"), "edit", [
         (_("Chấm bài"), "assessments_admin:marking", False),
         (_("Thêm câu hỏi"), "assessments_admin:new_question", False),
         (_("Nhập câu hỏi"), "assessments_admin:import", False),
         (_("Kết quả bài kiểm tra"), "assessments_admin:results", False),
     ]),
-    ("figures", _("Thống kê và báo cáo"), "table", [
+    ("figures", _("Thống kê"), "table", [
         (_("Thống kê học viên"), "reports_admin:statistics", True),
         (_("Giấy chứng nhận"), "certificates:manage_list", True),
         (_("Báo cáo tác phẩm báo chí"), "press_report:report", True),
