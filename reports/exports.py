@@ -148,4 +148,4 @@ def _ticking(lines, total: int, progress):
     for done, line in enumerate(lines, start=1):
         yield line
         if done % PROGRESS_EVERY == 0:
-            progress(min(done * 100 // total, 99))
+            progress(min(done * 100 // total, 100))
