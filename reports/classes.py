@@ -6,8 +6,8 @@ each district its participants came from); participants and person-times count w
 up: the total of classes is the number of classes organised on the unit's ground in the period, whatever the
 number of their participants (none included). A class belongs to the period in which it starts.
 
-Three grouped queries whatever the data size (classes per child unit, classes of the unit itself, people per
-child unit); nothing is computed per class or per participant in Python.
+Two grouped queries whatever the data size (classes per organising unit, people per child unit); nothing is
+computed per class or per participant in Python.
 """
 
 from django.db.models import Count, ExpressionWrapper, F, IntegerField, OuterRef, Q, Subquery, Value
@@ -51,14 +51,8 @@ def _trained_margin():
 
 def class_figures(units, filters) -> tuple[dict, int]:
     """Per child unit key: {"classes", "participants", "person_times"}; and the classes organised by the
-    unit itself (its own row)."""
-    classes = _classes(filters)
-    per_unit = units.grouped(classes.filter(units.path_q("organiser__path")).order_by(), "organiser__path",
-                             classes=Count("pk"))
-    own = 0
-    if units.parent is not None:
-        own = classes.filter(organiser__path__in=units.prefixes).count() if not units.today else (
-            classes.filter(organiser=units.parent).count())
+    unit itself (its own row). Two queries."""
+    per_unit, own = _classes_per_unit(units, filters)
     people = _participants(filters).filter(units.path_q("commune__path")).alias(**_trained_margin()).alias(
         margin=ExpressionWrapper(F("days_present") * 100 - F("training_class__attendance_threshold")
                                  * F("days_held"), output_field=IntegerField()))
@@ -67,4 +61,25 @@ def class_figures(units, filters) -> tuple[dict, int]:
                               person_times=Count("pk", filter=trained))
     for key, values in by_people.items():
         per_unit.setdefault(key, {}).update(values)
+    return per_unit, own
+
+
+def _classes_per_unit(units, filters) -> tuple[dict, int]:
+    """Classes per organiser (a few rows: one per organising unit), then per child unit; those organised by
+    the report's unit itself (as then: or by a same-level predecessor) are its own."""
+    # The unit's ground holds the unit itself (and, as then, its same-level predecessors).
+    classes = _classes(filters).filter(units.path_q("organiser__path"))
+    own_paths = set(units.prefixes) if units.parent is not None else set()
+    rows = (classes.annotate(unit_path=units.path_expr("organiser__path")).values("unit_path")
+            .annotate(n=Count("pk")).order_by())
+    per_unit, own = {}, 0
+    commune_report = units.parent is not None and not units.children
+    for row in rows:
+        path, count = row["unit_path"], row["n"]
+        if path in own_paths and not commune_report:
+            own += count
+            continue
+        key = units.key(path)
+        if key is not None:
+            per_unit.setdefault(key, {"classes": 0})["classes"] += count
     return per_unit, own

@@ -3,7 +3,8 @@ learners who passed, and their mean best score.
 
 Counted from the graded attempts submitted in the period, in the commune recorded on each attempt (where the
 learner was then), under the report's unit. The per-learner best is taken in SQL and averaged in the same
-statement (one query for the figures, whatever the number of attempts; two more for the module titles).
+statement (one query for the figures, whatever the number of attempts; one more for the modules with
+their programs' titles).
 A learner's best is their highest percentage and they passed if any attempt passed, whatever the quiz's
 grading method (the module page uses the same rule to open the next module).
 """
@@ -12,7 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Case, IntegerField, Max, Value, When
+from django.db.models import Case, IntegerField, Max, OuterRef, Subquery, Value, When
+from django.db.models.functions import Length, Substr
 
 from assessments.models import Attempt, AttemptState
 from courses.models import ModulePage, ProgramPage
@@ -48,22 +50,25 @@ class QuizResult:
 
 
 def _modules(filters) -> list[ModulePage]:
-    modules = ModulePage.objects.filter(quiz__isnull=False)
+    """The module quizzes in the filter, each with its program's title (a module's path is its program's
+    plus one step)."""
+    parent_path = Substr(OuterRef("path"), 1, Length(OuterRef("path")) - ModulePage.steplen)
+    program = ProgramPage.objects.filter(path=parent_path)
+    modules = ModulePage.objects.filter(quiz__isnull=False).annotate(
+        program_title=Subquery(program.values("title")[:1]))
     if filters.module_id:
         modules = modules.filter(pk=filters.module_id)
     if filters.program_id:
         program_path = ProgramPage.objects.filter(pk=filters.program_id).values("path")
         modules = modules.filter(path__startswith=program_path[:1])
-    return list(modules.order_by("path").only("pk", "path", "title", "quiz_id"))
+    return list(modules.order_by("path").only("pk", "path", "title", "quiz_id"))  # one query
 
 
 def module_quiz_results(units, filters) -> list[QuizResult]:
     modules = _modules(filters)
     if not modules:
         return []
-    programs = dict(ProgramPage.objects.filter(path__in={m.path[:-ModulePage.steplen] for m in modules})
-                    .values_list("path", "title"))
-    results = {m.quiz_id: QuizResult(programs.get(m.path[:-ModulePage.steplen], ""), m.title) for m in modules}
+    results = {m.quiz_id: QuizResult(m.program_title or "", m.title) for m in modules}
     for quiz_id, attempted, passed, mean_best in _grouped(units, filters, list(results)):
         result = results[quiz_id]
         result.attempted, result.passed = attempted, passed or 0
