@@ -36,11 +36,6 @@ def register_classes_menu_item():
     return StaffMenuItem(_("Lớp tập huấn"), reverse("courses:class_manage"), icon_name="date", order=903)
 
 
-@hooks.register("register_admin_menu_item")
-def register_class_report_menu_item():
-    return StaffMenuItem(_("Thống kê lớp tập huấn"), reverse("courses:class_report"), icon_name="table", order=904)
-
-
 # Other units' local lessons stay out of the trainer's admin (see courses/admin_scope.py).
 
 @hooks.register("construct_explorer_page_queryset")

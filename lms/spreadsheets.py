@@ -91,8 +91,14 @@ def write_csv(output: BinaryIO, lines: Iterable) -> None:
 
 
 def _csv_cell(value):
-    if value is None or isinstance(value, bool | int | float | Decimal | datetime.date):
-        return _local(value) if isinstance(value, datetime.datetime) else value
+    """Moments as "dd/mm/yyyy HH:MM" in local time and dates as "dd/mm/yyyy", as the XLSX cells show them
+    (Vietnamese order, not Python's ISO text with microseconds)."""
+    if isinstance(value, datetime.datetime):
+        return _local(value).strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if value is None or isinstance(value, bool | int | float | Decimal):
+        return value
     return neutralise(str(value))
 
 

@@ -76,31 +76,61 @@ def view_csv(report: Report, organiser: str, period: str, filters_text: str, pro
 
 def learner_headers() -> list[str]:
     return [_("Mã huyện"), _("Huyện"), _("Mã xã"), _("Xã"), _("Họ và tên"), _("Số điện thoại"), _("Nhóm"),
-            _("Chương trình"), _("Ghi danh"), _("Bắt đầu học"), _("Số bài đã học xong"), _("Hoàn thành"),
-            _("Đạt bài kiểm tra cuối"), _("Điểm cao nhất (%)"), _("Cấp chứng nhận"), _("Hoạt động gần nhất")]
+            _("Ngày đăng ký"), _("Chương trình"), _("Ghi danh"), _("Bắt đầu học"), _("Số bài đã học xong"),
+            _("Hoàn thành"), _("Đạt bài kiểm tra cuối"), _("Điểm cao nhất (%)"), _("Cấp chứng nhận"),
+            _("Hoạt động gần nhất")]
 
 
-_GROUP_COLUMN = 6
+EMPTY_ENROLMENT = (None,) * 9  # a registered learner who enrolled in nothing: one line, program columns empty
 
 
-def _learner_line(row, groups: dict) -> list:
-    """One export line; the writer puts moments in local time and leaves None cells empty."""
-    line = list(row)
-    line[_GROUP_COLUMN] = str(groups.get(row[_GROUP_COLUMN], row[_GROUP_COLUMN]))
-    return line
+def _learner_lines(learner, enrolments: list[tuple], groups: dict):
+    """A learner's lines, one per enrolment (at least one). Moments are written as "dd/mm/yyyy HH:MM" in
+    local time by lms.spreadsheets; "last activity" is never earlier than "completed" (reports.summaries)."""
+    _user_id, *place, name, phone, group, registered_at = learner
+    head = [*place, name, phone, str(groups.get(group, group)), registered_at]
+    for program, enrolled, started, lessons, completed, passed, score, certified, last in enrolments or [
+            EMPTY_ENROLMENT]:
+        if last is not None and completed is not None and last < completed:  # rows not yet recounted
+            last = completed
+        yield [*head, program, enrolled, started, lessons, completed, passed, score, certified, last]
+
+
+def _export_lines(learners, enrolment_rows, groups):
+    """Learners in chunks: one query for the enrolments of each chunk."""
+    chunk = []
+    for learner in learners.iterator(chunk_size=PROGRESS_EVERY):
+        chunk.append(learner)
+        if len(chunk) == CHUNK:
+            yield from _chunk_lines(chunk, enrolment_rows, groups)
+            chunk = []
+    if chunk:
+        yield from _chunk_lines(chunk, enrolment_rows, groups)
+
+
+def _chunk_lines(chunk, enrolment_rows, groups):
+    from .selectors import enrolments_of
+
+    enrolments = enrolments_of(enrolment_rows, [learner[0] for learner in chunk])
+    for learner in chunk:
+        yield from _learner_lines(learner, enrolments.get(learner[0], []), groups)
+
+
+CHUNK = 2000
 
 
 def learner_export(job, progress) -> tuple[bytes, str]:
-    """Write every learner row of the job's unit (in the requester's scope); `progress(percent)` as it goes."""
+    """Write every learner of the job's unit (in the requester's scope) with their enrolments;
+    `progress(percent)` as it goes."""
     from .forms import ReportFilterForm
-    from .selectors import learner_rows_for_export
+    from .selectors import export_enrolments, learners_for_export
 
     filters = ReportFilterForm(job.params).filters()
-    rows = learner_rows_for_export(job.requested_by, job.locality, filters)
-    total = rows.count() or 1
+    learners = learners_for_export(job.requested_by, job.locality, filters)
+    enrolment_rows = export_enrolments(job.requested_by, job.locality, filters)
+    total = learners.count() or 1
     groups = dict(TargetGroup.choices)
-    lines = (_learner_line(row, groups) for row in rows.iterator(chunk_size=PROGRESS_EVERY))
-    lines = _ticking(lines, total, progress)
+    lines = _ticking(_export_lines(learners, enrolment_rows, groups), total, progress)
     if job.file_format == XLSX:
         # XlsxWriter in constant-memory mode: 100,000 learners fit in seconds where openpyxl took over a
         # minute (see docs/reports.md).
@@ -114,7 +144,8 @@ def learner_export(job, progress) -> tuple[bytes, str]:
 
 
 def _ticking(lines, total: int, progress):
+    """Progress by learner lines (a learner with several programs counts once per line: close enough)."""
     for done, line in enumerate(lines, start=1):
         yield line
         if done % PROGRESS_EVERY == 0:
-            progress(done * 100 // total)
+            progress(min(done * 100 // total, 100))

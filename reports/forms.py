@@ -89,10 +89,20 @@ def _period(data) -> tuple[datetime.date | None, datetime.date | None]:
 
 
 def period_label(filters: Filters) -> str:
+    """The period as the report forms name it: "Năm 2026", "6 tháng cuối 2026" (as in the trend chart and
+    table), else "Từ 01/03/2026 đến 15/05/2026"."""
     from django.utils.formats import date_format
 
-    if filters.start is None and filters.end is None:
+    from .charts import half_year_label
+
+    start, end = filters.start, filters.end
+    if start is None and end is None:
         return str(_("Toàn bộ thời gian"))
+    if start and end and (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
+        return str(_("Năm %(year)s")) % {"year": start.year}
+    if start and end and start.year == end.year and (start.month, start.day, end.month, end.day) in (
+            (1, 1, 6, 30), (7, 1, 12, 31)):
+        return half_year_label(start)
     return str(_("Từ %(start)s đến %(end)s")) % {
-        "start": date_format(filters.start, "d/m/Y") if filters.start else "…",
-        "end": date_format(filters.end, "d/m/Y") if filters.end else "…"}
+        "start": date_format(start, "d/m/Y") if start else "…",
+        "end": date_format(end, "d/m/Y") if end else "…"}

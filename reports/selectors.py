@@ -24,6 +24,7 @@ from localities.grounds import resolve_path
 from localities.models import Level, Locality, ground_q, path_prefixes
 from localities.selectors import ground_filter
 
+from .charts import percent_text, score_text
 from .models import (
     OPEN,
     ExportJob,
@@ -99,6 +100,14 @@ class Figures:
             return None
         return (Decimal(self.score_sum) / self.score_count).quantize(Decimal("0.1"))
 
+    @property
+    def completion_rate_text(self) -> str:
+        return percent_text(self.completion_rate)
+
+    @property
+    def average_score_text(self) -> str:
+        return score_text(self.average_score)
+
     def add(self, other: "Figures") -> None:
         for name in self.__dataclass_fields__:
             setattr(self, name, getattr(self, name) + getattr(other, name))
@@ -109,6 +118,10 @@ class Row:
     locality: Locality
     figures: Figures = field(default_factory=Figures)
     drillable: bool = True
+    own: bool = False  # the report's unit itself: the classes it organised
+
+
+OWN_ROW = "own"
 
 
 @dataclass
@@ -119,6 +132,7 @@ class Report:
     totals: Figures
     trend: list[tuple[datetime.date, int, int]]  # (half-year start, enrolled, completed)
     breadcrumbs: list[Locality]
+    quiz_results: list = field(default_factory=list)  # reports.quizzes.QuizResult per module quiz
 
     @property
     def child_level(self) -> str:
@@ -157,7 +171,10 @@ def locality_report(user, parent: Locality | None, filters: Filters) -> Report:
     totals = Figures()
     for row in rows.values():
         totals.add(row.figures)
-    return Report(parent, filters, list(rows.values()), totals, trend, _breadcrumbs(user, parent))
+    from .quizzes import module_quiz_results
+
+    return Report(parent, filters, list(rows.values()), totals, trend, _breadcrumbs(user, parent),
+                  module_quiz_results(units, filters))
 
 
 def _fill(rows, units, user, parent, filters) -> list:
@@ -173,8 +190,7 @@ def _fill(rows, units, user, parent, filters) -> list:
     if filters.module_id:
         for key, count in units.fold(_module_completions(parent, filters, units), units.key).items():
             _put(rows, key, {"module_completed": count})
-    if parent is not None and parent.level != Level.COMMUNE:
-        _add_classes(rows, user, parent, filters, units.children)
+    _add_classes(rows, units, filters)
     return trend
 
 
@@ -560,18 +576,16 @@ def _module_completions(parent, filters, units):
     return [(path, counted[user_id]) for user_id, path in paths if user_id in counted]
 
 
-def _add_classes(rows, user, parent, filters, children) -> None:
-    """Training classes per child unit (courses.classes); counted in the commune a participant had then."""
-    from courses.classes.selectors import class_figures
+def _add_classes(rows, units, filters) -> None:
+    """Training classes (reports.classes): each class in the unit that organised it, a class organised by the
+    report's unit itself in a row of its own (so the totals add up); people where they belong."""
+    from .classes import class_figures
 
-    by_id = {row.locality.pk: row for row in rows.values()}
-    for item in class_figures(user, filters.year, filters.program_id, filters.target_group, parent,
-                              [unit for unit in children if unit.parent_id == parent.pk]):
-        row = by_id.get(item.locality_id)
-        if row is not None:
-            row.figures.classes += item.classes
-            row.figures.participants += item.participants
-            row.figures.person_times += item.person_times_trained
+    per_unit, own = class_figures(units, filters)
+    for key, values in per_unit.items():
+        _put(rows, key, values)
+    if own and units.parent is not None and units.parent.level != Level.COMMUNE:
+        rows[OWN_ROW] = Row(units.parent, Figures(classes=own), drillable=False, own=True)
 
 
 def _breadcrumbs(user, parent) -> list[Locality]:
@@ -596,18 +610,45 @@ def commune_learners(commune: Locality, filters: Filters, limit: int = 1000):
                 .order_by("user__full_name", "user_id", "program__title")[:limit])
 
 
-def learner_rows_for_export(user, parent: Locality | None, filters: Filters):
-    """Every learner row on the ground of `parent` (its units of every era: the new Bắc Ninh's export holds
-    the records of old Bắc Giang and old Bắc Ninh) in the manager's scope, for the (large) learner export."""
+EXPORT_LEARNER_FIELDS = ("user_id", "commune__parent__code", "commune__parent__name", "commune__code", "commune__name",
+                         "user__full_name", "user__phone", "target_group", "created_at")
+EXPORT_ROW_FIELDS = ("user_id", "program__title", "enrolled_at", "started_at", "lessons_completed", "completed_at",
+                     "passed_at", "best_score", "certified_at", "last_activity_at")
+
+
+def learners_for_export(user, parent: Locality | None, filters: Filters):
+    """Every registered learner on the ground of `parent` (its units of every era: the new Bắc Ninh's export
+    holds the learners of old Bắc Giang and old Bắc Ninh) in the manager's scope, and every learner who
+    enrolled there, whether or not they enrolled in anything (the statistics' "registered" count them all);
+    registered by the end of the period. Values of EXPORT_LEARNER_FIELDS, by commune and name."""
+    profiles = access.filter_in_scope(LearnerProfile.objects.all(), user, "commune__path", MANAGER_ROLES)
+    enrolled = export_enrolments(user, parent, Filters())
+    if parent is not None:
+        profiles = profiles.filter(ground_filter(parent, "commune__path"))
+    learners = LearnerProfile.objects.filter(Q(pk__in=profiles.values("pk"))
+                                             | Q(user_id__in=enrolled.values("user_id")))
+    if filters.target_group:
+        learners = learners.filter(target_group=filters.target_group)
+    if filters.end:
+        learners = learners.filter(created_at__date__lte=filters.end)
+    return learners.order_by("commune__path", "user__full_name", "user_id").values_list(*EXPORT_LEARNER_FIELDS)
+
+
+def export_enrolments(user, parent: Locality | None, filters: Filters):
+    """The learner × program rows on the ground of `parent` in the manager's scope (an enrolment elsewhere
+    is not theirs to see)."""
     rows = LearnerProgramSummary.objects.all()
     if parent is not None:
         rows = rows.filter(ground_filter(parent, "commune__path"))
-    rows = access.filter_in_scope(rows, user, "commune__path", MANAGER_ROLES)
-    rows = _filter_common(rows, filters)
-    return rows.order_by("commune__path", "user__full_name", "user_id", "program_id").values_list(
-        "commune__parent__code", "commune__parent__name", "commune__code", "commune__name",
-        "user__full_name", "user__phone", "target_group", "program__title", "enrolled_at", "started_at",
-        "lessons_completed", "completed_at", "passed_at", "best_score", "certified_at", "last_activity_at")
+    return _filter_common(access.filter_in_scope(rows, user, "commune__path", MANAGER_ROLES), filters)
+
+
+def enrolments_of(rows, user_ids: list[int]) -> dict[int, list[tuple]]:
+    """The export rows of these learners (values of EXPORT_ROW_FIELDS without the user id), one query."""
+    found: dict[int, list[tuple]] = {}
+    for row in rows.filter(user_id__in=user_ids).order_by("user_id", "program__path").values_list(*EXPORT_ROW_FIELDS):
+        found.setdefault(row[0], []).append(row[1:])
+    return found
 
 
 # Choices for the filter form ----------------------------------------------------------------

@@ -79,7 +79,16 @@ def learner_facts(user_ids=None, program_ids=None) -> dict[tuple[int, int], Lear
     _add_completions(facts, user_ids, program_ids)
     _add_final_quizzes(facts, user_ids, programs)
     _add_certificates(facts, user_ids, program_ids)
+    for item in facts.values():
+        _last_activity_covers_completion(item)
     return facts
+
+
+def _last_activity_covers_completion(item) -> None:
+    """Completing (a module quiz that completes the program, a pass) is activity: "last activity" is never
+    earlier than "completed" or "passed" (issue 15, item 6)."""
+    moments = [moment for moment in (item.last_activity_at, item.completed_at, item.passed_at) if moment]
+    item.last_activity_at = max(moments) if moments else None
 
 
 def _enrolments(user_ids, program_ids) -> dict:

@@ -44,11 +44,10 @@ def statistics(request, locality_id=None, layout="site"):
     learners = None
     if report.parent is not None and report.parent.level == "commune":
         learners = selectors.commune_learners(report.parent, report.filters)
-    rate_bars, trend_bars = charts.rate_bars(report), charts.trend_bars(report)
     return render(request, TEMPLATES[layout], {
         "form": form, "report": report, "learners": learners, "period": period_label(report.filters),
-        "rate_bars": rate_bars, "rate_height": charts.height(rate_bars), "trend_bars": trend_bars,
-        "trend_height": charts.height(trend_bars), "querystring": request.GET.urlencode(),
+        "rate_bars": charts.rate_bars(report), "trend_rows": charts.trend_rows(report),
+        "querystring": request.GET.urlencode(),
         "ns": _namespace(request), "filtered_module": report.filters.module_id, **_urls(request, report)})
 
 

@@ -37,3 +37,19 @@ def register_statistics_urls():
 def register_statistics_menu_item():
     return ManagerMenuItem(_("Thống kê học viên"), reverse("reports_admin:statistics"), icon_name="table",
                            order=910)
+
+
+# The staff landing place (issue 15, item 2): reports/dashboard.py ---------------------------------
+
+@hooks.register("construct_homepage_panels")
+def add_staff_work_panel(request, panels):
+    from .dashboard import add_staff_work_panel as add
+
+    add(request, panels)
+
+
+@hooks.register("construct_main_menu")
+def group_staff_menu(request, menu_items):
+    from .dashboard import group_staff_menu as group
+
+    group(request, menu_items)

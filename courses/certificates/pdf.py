@@ -88,19 +88,24 @@ def _body(pdf: FPDF, certificate) -> None:
     pdf.multi_cell(237, 8, certificate.program_title, align="C")
     pdf.set_font(FAMILY, "", 13)
     pdf.set_x(16)
-    pdf.cell(265, 8, _("Thời lượng: %(hours)s tiết") % {"hours": certificate.hours}, align="C")
+    # "giờ" as on the program page and everywhere else on the site (one wording, issue 15).
+    pdf.cell(265, 8, _("Thời lượng: %(hours)s giờ") % {"hours": certificate.hours}, align="C")
 
 
 def _signature(pdf: FPDF, certificate) -> None:
+    """Date, the signer's title (organiser settings, copied onto the certificate; the agency's head when
+    none is set), room for the signature and seal, and the signer's name."""
     day = timezone.localtime(certificate.completed_at)
+    pdf.set_text_color(0, 0, 0)
     pdf.set_font(FAMILY, "", 12)
     pdf.set_xy(170, 142)
     pdf.cell(110, 6, _("Ngày %(day)s tháng %(month)s năm %(year)s") % {
         "day": f"{day.day:02d}", "month": f"{day.month:02d}", "year": day.year}, align="C")
     pdf.set_font(FAMILY, "B", 12)
     pdf.set_xy(170, 149)
-    pdf.multi_cell(110, 6, (certificate.signer_title or certificate.organiser_name).upper(), align="C")
+    pdf.multi_cell(110, 6, (certificate.signer_title or _("Thủ trưởng cơ quan")).upper(), align="C")
     if certificate.signer_name:
+        pdf.set_font(FAMILY, "B", 12)
         pdf.set_xy(170, 185)
         pdf.cell(110, 6, certificate.signer_name, align="C")
 
@@ -112,4 +117,5 @@ def _verification(pdf: FPDF, certificate, verify_url: str) -> None:
     pdf.set_xy(66, 150)
     pdf.cell(95, 5, _("Mã xác thực: %(code)s") % {"code": certificate.code})
     pdf.set_xy(66, 156)
-    pdf.multi_cell(95, 5, _("Kiểm tra tại: %(url)s") % {"url": verify_url})
+    # Left-aligned: fpdf2 justifies multi_cell by default, which spread the long address with wide gaps.
+    pdf.multi_cell(95, 5, _("Kiểm tra tại: %(url)s") % {"url": verify_url}, align="L")

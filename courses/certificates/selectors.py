@@ -25,9 +25,18 @@ def active_certificate(user_id: int, program_id: int) -> Certificate | None:
     return Certificate.objects.filter(user_id=user_id, program_id=program_id, revoked_at__isnull=True).first()
 
 
+def normalise_code(text: str) -> str:
+    """A code as printed (XXXX-XXXX-XXXX) from what a person typed: any case, with or without dashes or
+    spaces. Anything else is returned upper-cased without separators (it matches no certificate)."""
+    raw = "".join(character for character in text.upper() if character.isalnum())
+    if len(raw) == 12:
+        return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+    return raw
+
+
 def for_verification(code: str) -> Certificate | None:
     """Only what the public page shows; `replaced_by` tells a revoked paper that was re-issued."""
-    return (Certificate.objects.filter(code=code.strip().upper())
+    return (Certificate.objects.filter(code=normalise_code(code))
             .select_related("replaced_by").only(
                 "code", "status", "learner_name", "program_title", "completed_at", "organiser_name",
                 "revoked_at", "replaced_by__code", "replaced_by__status").first())

@@ -10,14 +10,29 @@ from lms.storage import private_file_view, serve_private
 
 from . import selectors, services
 from .exceptions import CertificateError
-from .forms import ReasonForm
+from .forms import ReasonForm, VerifyForm
+
+
+def verify_form(request):
+    """Public: a box to type the code printed on the paper (for those who cannot scan the QR code)."""
+    form = VerifyForm(request.GET or None)
+    if form.is_valid():
+        code = selectors.normalise_code(form.cleaned_data["code"])
+        if code:
+            return redirect("certificates:verify", code=code)
+    return render(request, "courses/certificates/verify_form.html", {"form": form})
 
 
 def verify(request, code):
-    """Public: valid, revoked or unknown. Shows name, program, completion date, organiser and status only."""
+    """Public: valid, revoked or unknown. Shows name, program, completion date, organiser and status only.
+    A code typed another way (lower case, no dashes) lands on the address printed on the paper."""
+    canonical = selectors.normalise_code(code)
+    if canonical and canonical != code:
+        return redirect("certificates:verify", code=canonical)
     certificate = selectors.for_verification(code)
     if certificate is None:
-        return render(request, "courses/certificates/verify_unknown.html", {"code": code}, status=404)
+        return render(request, "courses/certificates/verify_unknown.html",
+                      {"code": code, "form": VerifyForm(initial={"code": code})}, status=404)
     return render(request, "courses/certificates/verify.html", {"certificate": certificate})
 
 

@@ -1,13 +1,14 @@
-"""Read queries for training classes: lists in scope, a class sheet, a learner's classes, figures."""
+"""Read queries for training classes: lists in scope, a class sheet, a learner's classes (the figures per
+unit are in reports.classes)."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Max, Prefetch, Q
 from django.utils import timezone
 
 from accounts import access
-from localities.models import PATH_SEPARATOR, Level, ground_q
+from localities.models import ground_q
 
 from ..models import Attendance, ClassSession, Participant, TrainingClass
 
@@ -97,93 +98,3 @@ def candidate_learners(training_class: TrainingClass, user, commune_id=None, tar
         profiles = profiles.filter(target_group=target_group)
     taken = Participant.objects.filter(training_class=training_class).values("user_id")
     return profiles.exclude(user_id__in=taken).order_by("commune__name", "user__full_name")
-
-
-@dataclass
-class ClassFigures:
-    locality_id: int
-    code: str
-    name: str
-    class_ids: set = field(default_factory=set)
-    learner_ids: set = field(default_factory=set)
-    person_times_trained: int = 0
-    drillable: bool = False  # a unit with units below it (a province, a district of the past)
-
-    @property
-    def classes(self) -> int:
-        return len(self.class_ids)
-
-    @property
-    def participants(self) -> int:
-        return len(self.learner_ids)
-
-    def add(self, class_id: int, user_id: int, trained: bool) -> None:
-        self.class_ids.add(class_id)
-        self.learner_ids.add(user_id)
-        self.person_times_trained += trained
-
-
-def class_figures(user, year: int | None = None, program_id: int | None = None, target_group: str | None = None,
-                  parent=None, children=None) -> list[ClassFigures]:
-    """Per unit one level below `parent` (default: the user's widest scope): classes, participants,
-    person-times trained (lượt người: a learner trained in two classes counts twice). Learners count in the
-    commune they belonged to when they joined the class, under the units of that time: under the new Bắc Ninh,
-    a 2023 class of Lục Ngạn counts in Huyện Lục Ngạn's row, a 2025 class in its commune's. Three queries
-    whatever the data size (one fewer when the caller already holds `children`, the child units of `parent`:
-    then only those rows are counted)."""
-    from django.db.models import IntegerField, OuterRef, Subquery
-    from django.db.models.functions import Coalesce
-
-    parent = parent or _widest_scope(user)
-    prefixes = parent.ground_prefixes() if parent.is_current else [parent.path]
-    extra_rows = children is None
-    if extra_rows:
-        children = _row_units(parent, prefixes)
-    rows = Participant.objects.filter(ground_q(prefixes, "commune__path"))
-    rows = access.filter_in_scope(rows, user, "commune__path")
-    if year:
-        rows = rows.filter(training_class__funding_year=year)
-    if program_id:
-        rows = rows.filter(training_class__program_id=program_id)
-    if target_group:
-        rows = rows.filter(target_group=target_group)
-    sessions = (ClassSession.objects.filter(training_class=OuterRef("training_class")).values("training_class")
-                .annotate(n=Count("pk")).values("n"))
-    if not children:
-        return []
-    annotated = rows.annotate(
-        present=Count("attendance", filter=Q(attendance__present=True)),
-        total=Coalesce(Subquery(sessions, output_field=IntegerField()), 0),
-    )
-    figures = {c.path: ClassFigures(c.pk, c.code, c.name, drillable=c.level != Level.COMMUNE) for c in children}
-    values = annotated.values_list("commune__path", "training_class_id", "user_id", "present", "total",
-                                   "training_class__attendance_threshold")
-    for commune_path, class_id, user_id, present, total, threshold in values:
-        unit = figures.get(_row_path(commune_path, prefixes))
-        if unit is not None:
-            unit.add(class_id, user_id, is_trained(present, total, threshold))
-    direct = {c.path for c in children if c.parent_id == parent.pk}
-    return [f for path, f in figures.items() if path in direct or f.class_ids or not extra_rows]
-
-
-def _row_units(parent, prefixes: list[str]):
-    """The rows of a report on `parent`: its child units, and the units of earlier eras on its ground (a
-    retired district, a commune merged away), which show only when they have classes. One query."""
-    from localities.models import Locality
-
-    units = Locality.objects.filter(Q(parent__path__in=prefixes) | Q(path__in=prefixes)).exclude(pk=parent.pk)
-    return list(units.order_by("path"))
-
-
-def _row_path(commune_path: str, prefixes: list[str]) -> str:
-    """The unit one level below the ground prefix the commune lies in (the commune itself when it is one)."""
-    ground = max((prefix for prefix in prefixes if commune_path.startswith(prefix)), key=len)
-    rest = commune_path[len(ground):]
-    return ground + rest[:rest.index(PATH_SEPARATOR) + 1] if rest else ground
-
-
-def _widest_scope(user):
-    from localities.models import Locality
-
-    scopes = sorted(access.scope_localities(user), key=lambda loc: len(loc.path))
-    return scopes[0] if scopes else Locality.objects.provinces().first()

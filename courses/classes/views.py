@@ -16,7 +16,7 @@ from accounts import access
 from lms.tabular import ImportRejected
 
 from ..models import ClassSession, Participant, TrainingClass
-from . import exports, selectors, services
+from . import selectors, services
 from .forms import CandidateFilterForm, CheckInForm, RosterForm, SessionHoursForm, TrainingClassForm, WalkInForm
 
 
@@ -194,25 +194,6 @@ def session_qr(request, class_id, session_id):
 
 @login_required
 def report(request):
-    """Classes, participants and person-times trained per unit of the user's scope; ?format=xlsx to export."""
+    """The class figures moved into the statistics (reports.classes): old links land there."""
     _staff_only(request.user)
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else None
-    parent = None
-    if request.GET.get("unit", "").isdigit():
-        parent = access.require_locality(request.user, int(request.GET["unit"]))
-    figures = selectors.class_figures(request.user, year=year, parent=parent)
-    if request.GET.get("format") == "xlsx":
-        return _xlsx_response(request, figures, year)
-    totals = {key: sum(getattr(f, key) for f in figures)
-              for key in ("classes", "participants", "person_times_trained")}
-    return render(request, "courses/classes/report.html", {"figures": figures, "totals": totals, "year": year})
-
-
-def _xlsx_response(request, figures, year):
-    from content.models import OrganiserSettings
-
-    organiser = OrganiserSettings.for_request(request).organiser_name
-    response = HttpResponse(exports.report_xlsx(figures, year, organiser),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = 'attachment; filename="lop-tap-huan.xlsx"'
-    return response
+    return redirect("reports_admin:statistics", permanent=True)

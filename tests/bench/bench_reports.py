@@ -122,7 +122,7 @@ def run(args):
     started = time.perf_counter()
     services.run_export(job.pk)
     job.refresh_from_db()
-    rows = selectors.learner_rows_for_export(admin, None, Filters()).count()
+    rows = selectors.learners_for_export(admin, None, Filters()).count()
     print(f"learner export: {rows} rows in {time.perf_counter() - started:.1f} s ({job.status}, "
           f"{job.file.size // 1024} KiB)")
     started = time.perf_counter()

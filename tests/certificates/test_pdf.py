@@ -68,3 +68,27 @@ def test_qr_matrix_is_the_url_matrix():
               for x in range(qr.symbol_size(scale=1, border=0)[0])]
              for y in range(qr.symbol_size(scale=1, border=0)[1])]
     assert drawn == [[bool(cell) for cell in row] for row in qr.matrix]
+
+
+@pytest.mark.django_db
+def test_pdf_says_hours_as_the_site_does_and_signs_with_the_organiser_settings(
+        learner, home_page, django_capture_on_commit_callbacks):
+    """Issue 15, item 9: "giờ" on paper as on the site; the signer's title and name from the organiser
+    settings; "Kiểm tra tại:" left-aligned (fpdf2 writes a justified line as a TJ array with word gaps)."""
+    from courses.certificates.selectors import organiser_settings
+
+    organiser = organiser_settings()
+    organiser.signer_title, organiser.signer_name = "Giám đốc", "Trần Văn Ký"
+    organiser.save()
+    _program, certificate = complete_program(learner, home_page, django_capture_on_commit_callbacks)
+    page = _reader(certificate).pages[0]
+    text = page.extract_text()
+    assert f"{certificate.hours} giờ" in text and "tiết" not in text
+    assert "GIÁM ĐỐC" in text and "Trần Văn Ký" in text
+    assert "Kiểm tra tại:" in text
+    assert b"TJ" not in page.get_contents().get_data()  # fpdf2 justifies with TJ word gaps
+
+
+@pytest.mark.django_db
+def test_pdf_without_a_signer_names_the_head_of_the_agency(certificate):
+    assert "THỦ TRƯỞNG CƠ QUAN" in _reader(certificate).pages[0].extract_text()

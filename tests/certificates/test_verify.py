@@ -31,7 +31,29 @@ def test_valid_certificate(client, certificate, learner):
 
 @pytest.mark.django_db
 def test_code_is_matched_whatever_the_case(client, certificate):
-    assert client.get(f"/verify/{certificate.code.lower()}/").status_code == 200
+    response = client.get(f"/verify/{certificate.code.lower()}/")
+    assert response.status_code == 302 and response["Location"] == f"/verify/{certificate.code}/"
+    assert client.get(response["Location"]).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["{code}", "{lower}", "{bare}", "{bare_lower}", "  {spaced}  "])
+def test_the_verify_box_accepts_the_code_with_or_without_dashes_in_any_case(client, certificate, typed):
+    code = certificate.code
+    text = typed.format(code=code, lower=code.lower(), bare=code.replace("-", ""),
+                        bare_lower=code.replace("-", "").lower(), spaced=code.replace("-", " "))
+    form_page = client.get("/verify/")
+    assert form_page.status_code == 200 and 'name="code"' in form_page.content.decode()
+    response = client.get("/verify/", {"code": text}, follow=True)
+    assert response.redirect_chain[-1][0] == f"/verify/{code}/"
+    assert response.status_code == 200 and certificate.learner_name in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_unknown_code_shows_the_box_again(client, certificate):
+    response = client.get("/verify/", {"code": "zzzz zzzz zzzz"}, follow=True)
+    assert response.status_code == 404 and 'name="code"' in response.content.decode()
+    assert 'value="ZZZZ-ZZZZ-ZZZZ"' in response.content.decode()
 
 
 @pytest.mark.django_db

@@ -8,7 +8,6 @@ Bắc Ninh's Phường Bắc Giang in 2025).
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse_lazy
 
 from accounts.models import Role
 from courses import selectors, services
@@ -196,52 +195,6 @@ def test_a_class_may_be_organised_by_a_commune_or_the_province(province, distric
     choices = set(TrainingClassForm(user=make_staff("tinh", Role.PROVINCE_MANAGER, province))
                   .fields["organiser"].queryset)
     assert {province, district, commune} <= choices
-
-
-@pytest.mark.django_db
-def test_the_class_report_drills_province_district_commune(client, home_page, province, district, commune,
-                                                           province_manager):
-    from courses.classes import selectors as class_selectors
-    from courses.classes import services as class_services
-
-    from .class_builders import make_class
-
-    commune_trainer = make_staff("xa", Role.TRAINER, commune)
-    training_class = make_class(home_page, commune_trainer, commune)
-    class_services.add_participants(commune_trainer, training_class, [make_learner(commune).pk])
-    by_district = {f.code: (f.classes, f.drillable) for f in class_selectors.class_figures(province_manager)}
-    assert by_district[district.code] == (1, True)
-    by_commune = {f.code: (f.classes, f.drillable)
-                  for f in class_selectors.class_figures(province_manager, parent=district)}
-    assert by_commune[commune.code] == (1, False)
-    client.force_login(province_manager)
-    page = client.get(reverse_lazy("courses:class_report")).content.decode()
-    assert f'href="?unit={district.pk}"' in page, page[page.find("<table"):page.find("</table>")]
-
-
-@pytest.mark.django_db
-def test_the_class_report_of_the_new_province_keeps_the_units_of_the_time(home_page):
-    from courses.classes import selectors as class_selectors
-    from courses.classes import services as class_services
-
-    from .class_builders import make_class
-
-    load_2023()
-    old_trainer = make_staff("yen-dung", Role.TRAINER, unit("24.221."))
-    old_class = make_class(home_page, old_trainer, unit("24.221."), funding_year=2023)
-    class_services.add_participants(old_trainer, old_class, [make_learner(unit("24.221.07502."), "0912000001").pk])
-    load_all_eras()
-    new_commune = unit("24~20250701.07201.")
-    new_trainer = make_staff("bac-giang", Role.TRAINER, new_commune)
-    new_class = make_class(home_page, new_trainer, new_commune, program=old_class.program)
-    class_services.add_participants(new_trainer, new_class, [make_learner(new_commune, "0912000002").pk])
-    manager = make_staff("bac-ninh", Role.PROVINCE_MANAGER, unit("24~20250701."))
-    rows = {f.name: (f.classes, f.drillable) for f in class_selectors.class_figures(manager)}
-    assert rows["Huyện Yên Dũng"] == (1, True) and rows["Phường Bắc Giang"] == (1, False)
-    assert rows["Phường Việt Yên"] == (0, False)  # today's communes are listed even without a class
-    assert "Huyện Việt Yên" not in rows  # a unit of the past shows only with classes
-    drilled = {f.name: f.classes for f in class_selectors.class_figures(manager, parent=unit("24.221."))}
-    assert drilled == {"Xã Tân An": 0, "Xã Lãng Sơn": 1}
 
 
 @pytest.mark.django_db

@@ -88,7 +88,7 @@ def test_export_job_records_progress_and_finishes(figures, province_manager, pro
     assert rows[2][0] == "Mã huyện" and len(rows) == 3 + 3
     first = rows[3]
     assert isinstance(first[2], str) and first[2].isdigit()  # the commune's official code stays text
-    enrolled = first[8]  # local time, as the manager's calendar shows it
+    enrolled = first[rows[2].index("Ghi danh")]  # local time, as the manager's calendar shows it
     assert isinstance(enrolled, datetime.datetime) and enrolled.tzinfo is None
     stored = LearnerProgramSummary.objects.filter(commune__code=first[2]).order_by("enrolled_at")
     assert any(abs(timezone.localtime(row.enrolled_at).replace(tzinfo=None) - enrolled) < datetime.timedelta(seconds=1)

@@ -128,4 +128,4 @@ def test_query_counts_do_not_grow_with_data(client, run, course, province_manage
             current.append(len(captured))
         counts.append(current)
     assert counts[0] == counts[1], counts
-    assert max(counts[0]) <= 25
+    assert max(counts[0]) <= 26  # 25, and the module quiz results' list of module quizzes (issue 15)

@@ -175,6 +175,7 @@ MATRIX: dict[str, Entry | tuple[Entry, ...]] = {
                                         class_id="training_class", session_id="session"),
     "courses:class_qr": GET("L D D O D", class_id="training_class", session_id="session"),
     # certificates: verification is public and shows the holder's name on purpose
+    "certificates:verify_form": GET("O O O O O", public=True),  # the public box to type a code
     "certificates:verify": GET("O O O O O", public=True, code="certificate.code"),
     "certificates:mine": GET("L O O O O"),
     # A private file: 404 to anyone else, signed in or not.

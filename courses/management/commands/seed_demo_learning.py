@@ -160,6 +160,11 @@ class Command(BaseCommand):
         for module, day in zip(modules, plan.modules, strict=False):
             with dated([user.pk], day, hour=20):
                 self._finish_module(user, program, module)
+        if program.final_quiz_id and modules and len(plan.modules) >= len(modules):
+            # The final test (load_curriculum, courses/final_tests.py) completes the program, on the last day.
+            with dated([user.pk], plan.modules[len(modules) - 1], hour=21):
+                self._pass_quiz(user, program.final_quiz)
+                learning.refresh_completion(user, program)
         if plan.started and len(plan.modules) < len(modules):
             lesson = LessonPage.objects.live().child_of(modules[len(plan.modules)]).order_by("path").first()
             with dated([user.pk], plan.started, hour=20):
