@@ -31,6 +31,30 @@ def celery_join_guard_reset():
     yield
 
 
+@pytest.fixture(autouse=True)
+def site_language():
+    """Each test starts in the site's language: a request through the test client activates the visitor's
+    language in this thread and Django leaves it active after the response (an English page in one test
+    would otherwise name the next test's site in English)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+
+
+@pytest.fixture(autouse=True)
+def fresh_site_cache():
+    """content.site_cache keeps the Site and the organiser settings per process for a minute; a test's
+    database is gone after it, so each test starts with an empty cache (a kept Site of an earlier test
+    would name another test's site)."""
+    from content import site_cache
+
+    site_cache.clear()
+    yield
+    site_cache.clear()
+
+
 @pytest.fixture
 def units(db):
     """Bắc Giang 2023: 1 province, 10 district-level units, 209 communes."""
