@@ -79,12 +79,13 @@ def publish(page):
 
 def fill_page_basics(page, title, slug):
     page.fill("input[name=title]", title)
-    page.locator("#tab-label-promote").click()
+    # Wagtail names a tab's id after its heading, which is translated: find the tabs by their Vietnamese names.
+    page.get_by_role("tab", name="Hiển thị và tìm kiếm").click()
     # Leaving the title fills the slug from it (Vietnamese letters kept); wait for that, then type ours.
     slug_input = page.locator("input[name=slug]")
     expect(slug_input).not_to_have_value("")
     slug_input.fill(slug)
-    page.locator("#tab-label-content").click()
+    page.get_by_role("tab", name="Nội dung").click()
 
 
 def add_block(page, label):
