@@ -73,8 +73,9 @@ def lesson_body(context, page) -> str:
     if parts is None:
         parts = [None if block.block_type in LEARNER_BLOCKS else str(block.render_as_block()) for block in page.body]
         cache.set(key, parts, BODY_CACHE_SECONDS)
-    blocks = list(page.body)
-    html = "".join(part if part is not None else str(blocks[index].render_as_block(context=context.flatten()))
+    # page.body[index] turns only blocks of that type into values: the cached blocks' images and documents
+    # are not read again (list(page.body) would read them all on every request).
+    html = "".join(part if part is not None else str(page.body[index].render_as_block(context=context.flatten()))
                    for index, part in enumerate(parts))
     return mark_safe(html)  # noqa: S308 - the blocks' own templates escaped it
 @register.simple_tag(takes_context=True)
