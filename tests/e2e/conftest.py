@@ -10,6 +10,7 @@ import mimetypes
 import os
 import re
 import threading
+from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
@@ -103,9 +104,7 @@ class Gate:
             self.is_open = False
 
     def serve(self, application, environ, start_response):
-        if not self.shared:
-            return application(environ, start_response) if self.is_open else self.refuse(start_response)
-        with self.lock:
+        with self.lock if self.shared else nullcontext():
             return application(environ, start_response) if self.is_open else self.refuse(start_response)
 
     @staticmethod
