@@ -125,12 +125,24 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # 0.15 ms with this). A power cut may lose the last commits, never corrupt the file.
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+
+
+def _without_jit(database: dict) -> dict:
+    """PostgreSQL: no JIT compilation. The polymorphic question query joins eleven tables; on tables not yet
+    analysed its estimated cost passes jit_above_cost and each run compiled ~300 ms of machine code for a
+    5-row answer, which sank the load test (quiz pages 34 s p50). Our queries are short; JIT never pays."""
+    if database["ENGINE"].endswith("postgresql"):
+        database.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    return database
+
+
+_without_jit(DATABASES["default"])
 # Several nodes: report pages and the report rebuild read from a replica when DATABASE_REPLICA_URL is set
 # (lms/db_router.py); everything else, and every write, goes to the primary.
 DATABASE_REPLICA_URL = env_url("DATABASE_REPLICA_URL", ("postgres", "postgresql", "sqlite"))
 if DATABASE_REPLICA_URL:
-    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL,
-                                                 conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
+    DATABASES["replica"] = _without_jit(dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]))
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests: the replica is the test database itself
 DATABASE_ROUTERS = ["lms.db_router.ReplicaRouter"]
 REPLICA_READ_PATHS = ["/reports/", "/admin/reports/statistics/"]  # GET requests under these read the replica

@@ -60,3 +60,15 @@ def test_production_refuses_to_start_without_secret():
     result = run_manage("check", extra_env=environment)
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_never_jit_compile():
+    """JIT compiled ~300 ms of code for the 5-row polymorphic question query on unanalysed tables (load test)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
