@@ -19,7 +19,7 @@ from accounts.models import LearnerProfile
 from lms.db import advisory_lock, atomic_with_retry
 from lms.storage import private_storage
 from localities.grounds import minimal_prefixes
-from localities.models import Level, Locality, ground_q, path_prefixes
+from localities.models import Locality, ground_q, path_prefixes
 from outbox import services as outbox
 
 from . import summaries
@@ -82,14 +82,14 @@ def _recount_groups(rows) -> list[tuple[set, set | None]]:
 
 
 def _recount_learners(user_ids, program_ids) -> None:
-    _lock_learners(user_ids)
+    _serialise_recounts()
     facts = summaries.learner_facts(user_ids, program_ids)
     stored = _limit_rows(LearnerProgramSummary.objects.filter(user_id__in=user_ids), program_ids)
     old = list(stored.values_list("user_id", "program_id", "commune_id", "completion_commune_id"))
     pairs = {(c, p) for _u, p, *communes in old for c in communes if c}
     pairs |= {(c, f.program_id) for f in facts.values() for c in (f.commune_id, f.completion_commune_id) if c}
     today = _today_units({c for c, _p in pairs})
-    parent_of = _lock_units({c for c, _p in pairs}, today)
+    parent_of = _parents({c for c, _p in pairs})
     _write_learner_rows(list(facts.values()))
     gone = [(u, p) for u, p, *_rest in old if (u, p) not in facts]
     _delete_learner_rows(gone)
@@ -113,7 +113,8 @@ def _recount_registrations(commune_ids) -> None:
     # pass through (summaries.registration_stints): those are recounted too.
     commune_ids = set(commune_ids) | {successor for _to, successor in retired_links(commune_ids).values()
                                       if successor}
-    parent_of = _lock_units(commune_ids)
+    _serialise_recounts()
+    parent_of = _parents(commune_ids)
     for level in _levels_above(commune_ids, parent_of):
         _refresh_registration_units(level)
 
@@ -137,16 +138,19 @@ def _limit_rows(queryset, program_ids):
     return queryset if program_ids is None else queryset.filter(program_id__in=list(program_ids))
 
 
-LEARNER_LOCK, UNIT_LOCK = "reports.recount.learner", "reports.recount.unit"
+RECOUNT_LOCK = "reports.recount"
 
 
-def _lock_learners(user_ids) -> None:
-    """One refresh of a learner at a time (two workers may hold two tasks for the same learner): the later
-    reads the source after the earlier has written, so an older count can never overwrite a newer one.
-    Learners are locked before units, in id order, by every refresh: no cycle. The locks are advisory
-    (lms.db): a row lock on the user would also be waited for by every request inserting a row that
-    points to the user, whose foreign-key check holds a lock the recount may be waiting for."""
-    advisory_lock(LEARNER_LOCK, user_ids)
+def _serialise_recounts() -> None:
+    """One recount at a time, whole: learners, their communes and every level above, until it commits. The
+    next one then reads everything the earlier wrote, so an older count never overwrites a newer one.
+
+    A single named lock cannot form a cycle. Locking each learner and unit in id order did: a province that
+    is a commune's parent on today's map was taken in one recount's first statement and in another's second,
+    and the two deadlocked under load (2026-12-01). Batching already gives one recount every waiting learner,
+    so running them one after another costs no throughput. The lock is advisory (lms.db): a row lock on a
+    user or a unit would also be waited for by every request whose foreign-key checks hold those rows."""
+    advisory_lock(RECOUNT_LOCK, [0])
 
 
 def _today_q(prefixes, lookup: str) -> Q:
@@ -197,25 +201,11 @@ def _refresh_today(units: dict[int, tuple[str, str]], program_ids) -> None:
     _replace_rows(TodayPeriodSummary, "unit_id", {(u, p) for u in units for p in program_ids}, counts)
 
 
-def _lock_units(commune_ids, today=None) -> dict[int, int | None]:
-    """Serialise refreshes touching the same units, so each recount (commune rows, then each rollup level)
-    reads the others' committed rows. Returns the parent of each commune and of each unit above it.
-
-    Communes and districts are locked first, in id order; provinces last, in a second statement, so the
-    lock every refresh of a province shares is held only for the end of the transaction and no two
-    refreshes can wait on each other in a cycle.
-    """
+def _parents(commune_ids) -> dict[int, int | None]:
+    """The parent of each commune and of each unit above it (two reads: a commune's parent and its parent)."""
     parent_of = dict(Locality.objects.filter(pk__in=commune_ids).values_list("pk", "parent_id"))
-    districts = {pk for pk in parent_of.values() if pk}
-    parent_of.update(Locality.objects.filter(pk__in=districts).values_list("pk", "parent_id"))
-    provinces = {parent_of[pk] for pk in districts if parent_of.get(pk)}
-    # Today's units whose regrouped rows the refresh recounts: communes and districts with the first,
-    # provinces with the second statement.
-    today = today or {}
-    today_provinces = {pk for pk, (_key, level) in today.items() if level == Level.PROVINCE}
-    first = set(commune_ids) | districts | (set(today) - today_provinces)
-    for units in (first, (provinces | today_provinces) - first):
-        advisory_lock(UNIT_LOCK, units)
+    above = {pk for pk in parent_of.values() if pk}
+    parent_of.update(Locality.objects.filter(pk__in=above).values_list("pk", "parent_id"))
     return parent_of
 
 
@@ -425,6 +415,7 @@ def check_summary_drift() -> Drift:
 def rebuild_summaries() -> Drift:
     """Recompute everything from the source records and write only what differs; returns the drift found."""
     with transaction.atomic():
+        _serialise_recounts()  # a recount running meanwhile would otherwise be overwritten by older figures
         expected, drift = _compute_drift()
         facts = expected.learners
         _write_learner_rows([facts[key] for key in drift.learner_rows if key in facts])

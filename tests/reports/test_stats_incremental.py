@@ -136,7 +136,7 @@ def test_a_refresh_waits_for_a_concurrent_refresh_of_the_same_learner(course, co
     def other_refresh():  # holds the learner as a refresh does, changes the source, commits
         try:
             with transaction.atomic():
-                advisory_lock(report_services.LEARNER_LOCK, [learner.pk])
+                advisory_lock(report_services.RECOUNT_LOCK, [0])
                 held.set()
                 release.wait(10)
                 LearnerProfile.objects.filter(user=learner).update(target_group=TargetGroup.B)
