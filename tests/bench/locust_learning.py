@@ -11,11 +11,13 @@ At the end it prints p50/p95/p99 per page, the error count, and the targets each
 
 import itertools
 import json
+import os
 import random
 import re
 import uuid
 from pathlib import Path
 
+import gevent
 from locust import HttpUser, between, events, task
 
 DATASET = json.loads((Path(__file__).resolve().parents[2] / "test-artifacts/locust/dataset.json").read_text())
@@ -94,6 +96,28 @@ class Manager(HttpUser):
         self.client.get("/reports/", name="report")
         self.client.get(f"/reports/unit/{self.district['district']}/", name="report unit")
         self.client.get(f"/reports/?program={DATASET['program']}&period=all", name="report filtered")
+
+
+SETTLE_SECONDS = float(os.environ.get("LOAD_SETTLE_SECONDS", "0"))
+_environment = []
+
+
+@events.init.add_listener
+def remember_environment(environment, **_kwargs):
+    _environment.append(environment)
+
+
+@events.spawning_complete.add_listener
+def measure_once_settled(user_count, **_kwargs):
+    """Sign-ins happen while users arrive; the figures restart SETTLE seconds after the last one arrived, once
+    the queue the arrivals built has drained (run_load.sh sets it)."""
+
+    def reset():
+        gevent.sleep(SETTLE_SECONDS)
+        _environment[0].runner.stats.reset_all()
+        print(f"{user_count} users: statistics restart {SETTLE_SECONDS:.0f} s after the last arrived", flush=True)
+
+    gevent.spawn(reset)
 
 
 @events.quitting.add_listener
