@@ -26,11 +26,22 @@ def repair_completions(dry_run: bool = False):
 
 @shared_task(name="reports.refresh_learners")
 def refresh_learners(user_ids: list[int], program_ids: list[int] | None = None) -> int:
-    """Sent through the outbox by the receivers, which also marked these learners in PendingRecount: the
-    task recounts every pending learner, so a backlog of messages is recounted in one batch and the later
-    messages find nothing to do (the arguments say what the message asked for; the rows are the work).
-    Recounting from the source makes a repeat harmless."""
-    return services.recount_pending()
+    """Sent through the outbox by the receivers when no broker is in use (it then runs on commit), which also
+    marked these learners in PendingRecount: the task recounts every pending learner (the arguments say what
+    the message asked for; the rows are the work). Recounting from the source makes a repeat harmless."""
+    return recount_pending()
+
+
+@shared_task(name="reports.recount_pending")
+def recount_pending() -> int:
+    """Recount every learner waiting in PendingRecount, batch after batch; returns the rows taken. The
+    wake-up the receivers send with a broker, and the periodic sweep."""
+    taken = 0
+    while batch := services.recount_pending():
+        taken += batch
+        if batch < services.PENDING_BATCH:
+            break
+    return taken
 
 
 @shared_task(name="reports.refresh_registrations")

@@ -359,6 +359,8 @@ CELERY_BEAT_SCHEDULE = {
     "inactivity-reminders": {"task": "notifications.send_reminders", "schedule": 6 * 3600},
     "class-invitations": {"task": "notifications.send_class_invitations", "schedule": 120},
     "rebuild-summaries": {"task": "reports.rebuild_summaries", "schedule": 24 * 3600},
+    # Learners marked for a recount whose wake-up was lost (broker down, a worker killed) wait at most this.
+    "recount-sweep": {"task": "reports.recount_pending", "schedule": env_int("RECOUNT_SWEEP_SECONDS", 30)},
     "check-summary-drift": {"task": "reports.check_summary_drift", "schedule": 3600},
     "cleanup-expired-exports": {"task": "reports.cleanup_expired_exports", "schedule": 3600},
     "recover-stuck-exports": {"task": "reports.recover_stuck_exports", "schedule": 300},

@@ -10,6 +10,14 @@ def _fresh_celery_state():
     forget_celery_connections()
 
 
+@pytest.fixture(autouse=True)
+def _no_wake_up_due():
+    """A recount wake-up is per process and lasts a window: each test starts with none due."""
+    from reports import receivers
+
+    receivers._Wake.due = 0.0
+
+
 @pytest.fixture
 def broker():
     """A redis-server of the test's own on a free port, as the Celery broker (the machine's Redis is untouched)."""

@@ -1,8 +1,10 @@
-"""Recounts in batches: a backlog of recount messages is recounted by the first task, the rest find nothing.
+"""Recounts in batches: every change marks its learners in PendingRecount, and with a broker a process sends
+one wake-up per window, which recounts all that are pending.
 
-Under load the worker fell behind by hundreds of messages, each recounting one learner and the units above;
-now every change marks its learners in PendingRecount and a task recounts all that are pending.
+Under load the worker fell behind by hundreds of messages, one per progress report.
 """
+
+import json
 
 import pytest
 from django.db import connection
@@ -22,36 +24,49 @@ pytestmark = pytest.mark.broker
 
 
 def _queued_changes(django_capture_on_commit_callbacks, learners, course):
-    """Each learner enrols and completes a lesson in a transaction of its own; the recount messages go to
-    the broker, where no worker takes them yet (as when the workers are behind)."""
-    earlier = list(OutboxMessage.objects.values_list("pk", flat=True))
+    """Each learner enrols and completes a lesson in a transaction of its own, with a broker where no worker
+    takes the messages yet (as when the workers are behind)."""
     for learner in learners:
         with django_capture_on_commit_callbacks(execute=True):
             services.enrol(learner, course["program"])
         with django_capture_on_commit_callbacks(execute=True):
             services.complete_lesson(learner, course["lessons"][0])
-    return list(OutboxMessage.objects.filter(task_name="reports.refresh_learners").exclude(pk__in=earlier)
-                .order_by("created_at"))
+
+
+def _queued_tasks(broker) -> list[str]:
+    return [json.loads(raw)["headers"]["task"] for raw in broker.client().lrange("celery", 0, -1)]
 
 
 @pytest.mark.django_db
-def test_the_first_task_recounts_the_backlog_and_the_rest_do_nothing(course, commune, other_commune, broker,
-                                                                     django_capture_on_commit_callbacks):
+def test_ten_changes_send_one_wake_up_and_it_recounts_them_all(course, commune, other_commune, broker,
+                                                               django_capture_on_commit_callbacks):
     learners = [learner_in(commune if i % 2 else other_commune, i) for i in range(5)]
-    messages = _queued_changes(django_capture_on_commit_callbacks, learners, course)
-    assert len(messages) == 10 and all(message.sent_at for message in messages)  # handed to the broker
-    assert broker.client().llen("celery") >= 10 and PendingRecount.objects.count() >= 10
+    _queued_changes(django_capture_on_commit_callbacks, learners, course)
+    assert _queued_tasks(broker).count("reports.recount_pending") == 1  # one per window, not ten
+    assert not OutboxMessage.objects.filter(task_name="reports.refresh_learners").exists()
+    assert PendingRecount.objects.count() >= 10
 
-    assert tasks.refresh_learners(*messages[0].args) >= 10
+    assert tasks.recount_pending() >= 10
     assert not PendingRecount.objects.exists()
     assert LearnerProgramSummary.objects.filter(user__in=learners, lessons_completed=1).count() == 5
     with CaptureQueriesContext(connection) as later:
-        assert tasks.refresh_learners(*messages[-1].args) == 0
+        assert tasks.recount_pending() == 0
     assert len(later) <= 3  # claim nothing (and the transaction around it)
     for message in OutboxMessage.objects.filter(task_name="reports.refresh_registrations"):
         tasks.refresh_registrations(*message.args)  # the sign-ups' own recounts, also waiting at the broker
     drift = report_services.check_summary_drift()
     assert not drift.found, drift.summary()
+
+
+@pytest.mark.django_db
+def test_a_change_after_the_window_sends_a_new_wake_up(course, commune, broker, django_capture_on_commit_callbacks):
+    from reports import receivers
+
+    first, second = learner_in(commune, 1), learner_in(commune, 2)
+    _queued_changes(django_capture_on_commit_callbacks, [first], course)
+    receivers._Wake.due = 0.0  # the window has passed
+    _queued_changes(django_capture_on_commit_callbacks, [second], course)
+    assert _queued_tasks(broker).count("reports.recount_pending") == 2
 
 
 @pytest.mark.django_db
