@@ -4,8 +4,8 @@
 else derives from it: the stored rows take one column per counter (`reports.models.PeriodCounts`, the abstract
 model of the commune rows and both rollups), the summaries accumulate it in memory (`reports.summaries`,
 `reports.services`), and a report's `Figures` (`reports.selectors`) holds its period sums beside the figures
-counted elsewhere (`counters(...)` below). Adding a counter here adds the column (a migration), the
-accumulation and the report figure.
+counted elsewhere (`counters(...)` below). A counter added here becomes a column (with its migration), is
+summed by the accumulators and shown as a report figure; what counts it is `summaries.period_counts`.
 """
 
 from dataclasses import astuple, dataclass, field, fields, make_dataclass
