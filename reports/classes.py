@@ -17,11 +17,7 @@ from courses.models import Attendance, ClassSession, Participant, TrainingClass
 
 
 def _classes(filters):
-    classes = TrainingClass.objects.all()
-    if filters.start:
-        classes = classes.filter(start_date__gte=filters.start)
-    if filters.end:
-        classes = classes.filter(start_date__lte=filters.end)
+    classes = TrainingClass.objects.filter(filters.period_q("start_date"))
     if filters.program_id:
         classes = classes.filter(program_id=filters.program_id)
     if filters.target_group:

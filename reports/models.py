@@ -6,6 +6,8 @@ records (the source of truth) and `check_summary_drift` reports any difference. 
 """
 
 import datetime
+from dataclasses import fields
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lms.storage import PrivateName, private_storage
+
+from . import counters
 
 # Enrolled and not completed: the rows that can count as "inactive".
 OPEN = Q(completed_at__isnull=True, unenrolled_at__isnull=True)
@@ -63,24 +67,28 @@ class LearnerProgramSummary(models.Model):
 
 class PeriodCounts(models.Model):
     """The counts of one unit × program × target group × half-year, shared by the commune rows and the two
-    rollups (`summaries.PERIOD_FIELDS` names the counts)."""
+    rollups: one column per counter of `reports.counters.PeriodCounts` (added below the class)."""
 
     program = models.ForeignKey("courses.ProgramPage", on_delete=models.CASCADE, related_name="+")
     target_group = models.CharField(max_length=1, blank=True)
     period_start = models.DateField()  # 1 January or 1 July
-    enrolled = models.PositiveIntegerField(default=0)
-    started = models.PositiveIntegerField(default=0)
-    completed = models.PositiveIntegerField(default=0)
-    passed = models.PositiveIntegerField(default=0)
-    certified = models.PositiveIntegerField(default=0)
-    score_sum = models.DecimalField(max_digits=12, decimal_places=2, default=0)
-    score_count = models.PositiveIntegerField(default=0)
-    # Open enrolments (not completed, not unenrolled) last seen (activity, else enrolment) in this
-    # half-year: "inactive (30 days)" sums the half-years before the cutoff's and counts the rest live.
-    open_last_seen = models.PositiveIntegerField(default=0)
 
     class Meta:
         abstract = True
+
+
+def _add_counter_columns(model) -> None:
+    """One column per counter, in their declared order: the score sum a decimal, the rest counts."""
+    for counter in fields(counters.PeriodCounts):
+        if counter.type is Decimal:
+            column = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+        else:
+            column = models.PositiveIntegerField(default=0)
+        model.add_to_class(counter.name, column)
+
+
+# Before the concrete models below: each copies the abstract model's fields when it is declared.
+_add_counter_columns(PeriodCounts)
 
 
 class PeriodSummary(PeriodCounts):

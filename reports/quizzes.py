@@ -81,10 +81,7 @@ def _grouped(units, filters, quiz_ids: list[int]):
     a subquery, summed per quiz around it."""
     attempts = Attempt.objects.filter(quiz_id__in=quiz_ids, state=AttemptState.GRADED, percent__isnull=False)
     attempts = attempts.filter(units.path_q("commune__path"))
-    if filters.start:
-        attempts = attempts.filter(submitted_at__date__gte=filters.start)
-    if filters.end:
-        attempts = attempts.filter(submitted_at__date__lte=filters.end)
+    attempts = attempts.filter(filters.period_q("submitted_at__date"))
     if filters.target_group:
         attempts = attempts.filter(user__learner_profile__target_group=filters.target_group)
     best = (attempts.values("quiz_id", "user_id").order_by()

@@ -25,6 +25,7 @@ from localities.models import Level, Locality, ground_q, path_prefixes
 from localities.selectors import ground_filter
 
 from .charts import percent_text, score_text
+from .counters import PERIOD_FIELDS, PERIOD_SUMS, counters
 from .models import (
     OPEN,
     ExportJob,
@@ -65,6 +66,15 @@ class Filters:
         starts_ok = self.start is None or (self.start.day == 1 and self.start.month in (1, 7))
         return starts_ok and self.end_aligned
 
+    def period_q(self, lookup: str) -> Q:
+        """`lookup` (a date field, or a date-time's `__date`) within the period, both ends included."""
+        condition = Q()
+        if self.start:
+            condition &= Q(**{f"{lookup}__gte": self.start})
+        if self.end:
+            condition &= Q(**{f"{lookup}__lte": self.end})
+        return condition
+
     @property
     def year(self) -> int | None:
         if self.start and self.end and self.start.year == self.end.year:
@@ -72,21 +82,14 @@ class Filters:
         return None
 
 
-@dataclass
-class Figures:
-    registered: int = 0
-    enrolled: int = 0
-    started: int = 0
-    completed: int = 0
-    passed: int = 0
-    certified: int = 0
-    score_sum: Decimal = Decimal("0")
-    score_count: int = 0
-    inactive: int = 0
-    module_completed: int = 0
-    classes: int = 0
-    participants: int = 0
-    person_times: int = 0
+# A report's counters, in this order (a row's cells, astuple): registered learners, the period sums of the
+# summary rows, then the figures counted elsewhere (inactive: the stored open_last_seen plus a live count).
+FIGURE_COUNTERS = ("registered", *PERIOD_SUMS, "inactive", "module_completed", "classes", "participants",
+                   "person_times")
+
+
+class Figures(counters("FigureCounts", FIGURE_COUNTERS)):
+    """The figures of one row of a report (or its totals), with the rates shown beside them."""
 
     @property
     def completion_rate(self) -> Decimal | None:
@@ -107,10 +110,6 @@ class Figures:
     @property
     def average_score_text(self) -> str:
         return score_text(self.average_score)
-
-    def add(self, other: "Figures") -> None:
-        for name in self.__dataclass_fields__:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
 @dataclass
@@ -414,9 +413,6 @@ class Successors:
         return [old for old in self.moved if self.current(old) == here]
 
 
-_PERIOD_SUMS = ("enrolled", "started", "completed", "passed", "certified", "score_sum", "score_count")
-
-
 def _summary_figures(filters, units, cutoff: datetime.datetime) -> tuple[dict, dict, list]:
     """One grouped read of the period rows (per child unit × half-year) serves three things: the figures
     of a half-year-aligned period, the stored part of "inactive (30 days)" and the trend chart."""
@@ -424,13 +420,13 @@ def _summary_figures(filters, units, cutoff: datetime.datetime) -> tuple[dict, d
     since = half_year_start(cutoff)
     if units.rollup:
         return _rollup_figures(_filter_common(rows, filters), units, filters, since)
-    sums = {name: Sum(name) for name in (*_PERIOD_SUMS, "open_last_seen")}
+    sums = {name: Sum(name) for name in PERIOD_FIELDS}
     grouped = units.grouped(_filter_common(rows, filters), lookup, by=("period_start",), **sums)
     period, inactive, trend = {}, {}, {}
     for (key, start), values in grouped.items():
         if (filters.start is None or start >= filters.start) and (filters.end is None or start <= filters.end):
-            target = period.setdefault(key, dict.fromkeys(_PERIOD_SUMS, 0))
-            for name in _PERIOD_SUMS:
+            target = period.setdefault(key, dict.fromkeys(PERIOD_SUMS, 0))
+            for name in PERIOD_SUMS:
                 target[name] += values[name]
         if start < since:
             inactive.setdefault(key, {"inactive": 0})["inactive"] += values["open_last_seen"]
@@ -443,26 +439,17 @@ def _rollup_figures(rows, units, filters, since) -> tuple[dict, dict, list]:
     """The same from rollup rows (keyed by the child units themselves): one row per child with the period's
     sums and the stored part of "inactive" summed in SQL, and the trend per half-year across them, rather
     than a row per child and half-year folded here (a province of today has a hundred communes)."""
-    in_period = Q()
-    if filters.start:
-        in_period &= Q(period_start__gte=filters.start)
-    if filters.end:
-        in_period &= Q(period_start__lte=filters.end)
-    sums = {name: Sum(name, filter=in_period) for name in _PERIOD_SUMS}
+    in_period = filters.period_q("period_start")
+    sums = {name: Sum(name, filter=in_period) for name in PERIOD_SUMS}
     per_unit = units.grouped(rows, "unit_id", **sums, inactive=Sum("open_last_seen", filter=Q(period_start__lt=since)))
-    period = {key: {name: values[name] for name in _PERIOD_SUMS} for key, values in per_unit.items()}
+    period = {key: {name: values[name] for name in PERIOD_SUMS} for key, values in per_unit.items()}
     inactive = {key: {"inactive": values["inactive"]} for key, values in per_unit.items()}
     trend = rows.values("period_start").annotate(enrolled=Sum("enrolled"), completed=Sum("completed"))
     return period, inactive, list(trend.order_by("period_start").values_list("period_start", "enrolled", "completed"))
 
 
 def _in_period(name: str, filters: Filters) -> Q:
-    condition = Q(**{f"{name}__isnull": False})
-    if filters.start:
-        condition &= Q(**{f"{name}__date__gte": filters.start})
-    if filters.end:
-        condition &= Q(**{f"{name}__date__lte": filters.end})
-    return condition
+    return Q(**{f"{name}__isnull": False}) & filters.period_q(f"{name}__date")
 
 
 def _custom_period_figures(filters, units) -> dict:

@@ -23,6 +23,7 @@ from localities.models import Locality, ground_q, path_prefixes
 from outbox import services as outbox
 
 from . import summaries
+from .counters import PERIOD_FIELDS, PeriodCounts
 from .models import (
     ExportJob,
     ExportStatus,
@@ -192,12 +193,12 @@ def _refresh_today(units: dict[int, tuple[str, str]], program_ids) -> None:
         key=Coalesce("today_path__path", "path")).values_list("pk", "key")
         if any(key.startswith(top) for top in tops)}
     rows = PeriodSummary.objects.filter(commune_id__in=list(communes), program_id__in=program_ids).values_list(
-        "commune_id", "program_id", "target_group", "period_start", *summaries.PERIOD_FIELDS)
-    counts = defaultdict(summaries.PeriodCounts)
+        "commune_id", "program_id", "target_group", "period_start", *PERIOD_FIELDS)
+    counts = defaultdict(PeriodCounts)
     for commune_id, program_id, group, start, *values in rows.iterator(chunk_size=BATCH):
         for prefix in path_prefixes(communes[commune_id]):
             if prefix in by_key:
-                counts[(by_key[prefix], program_id, group, start)].add(summaries.PeriodCounts(*values))
+                counts[(by_key[prefix], program_id, group, start)].add(PeriodCounts(*values))
     _replace_rows(TodayPeriodSummary, "unit_id", {(u, p) for u in units for p in program_ids}, counts)
 
 
@@ -256,15 +257,15 @@ def _refresh_units(pairs) -> None:
     units, programs = {u for u, _p in pairs}, {p for _u, p in pairs}
     sources = [PeriodSummary.objects.filter(commune__parent_id__in=units, program_id__in=programs)
                .values_list("commune__parent_id", "program_id", "target_group", "period_start",
-                            *summaries.PERIOD_FIELDS),
+                            *PERIOD_FIELDS),
                UnitPeriodSummary.objects.filter(unit__parent_id__in=units, program_id__in=programs)
                .values_list("unit__parent_id", "program_id", "target_group", "period_start",
-                            *summaries.PERIOD_FIELDS)]
-    counts = defaultdict(summaries.PeriodCounts)
+                            *PERIOD_FIELDS)]
+    counts = defaultdict(PeriodCounts)
     for rows in sources:
         for unit_id, program_id, group, start, *values in rows:
             if (unit_id, program_id) in pairs:
-                counts[(unit_id, program_id, group, start)].add(summaries.PeriodCounts(*values))
+                counts[(unit_id, program_id, group, start)].add(PeriodCounts(*values))
     _replace_rows(UnitPeriodSummary, "unit_id", pairs, counts)
 
 
@@ -280,12 +281,12 @@ def _replace_rows(model, unit_field: str, pairs, counts: dict) -> None:
 
 def _write_counts(model, unit_field: str, counts: dict) -> None:
     rows = [model(**{unit_field: u}, program_id=p, target_group=g, period_start=start,
-                  **dict(zip(summaries.PERIOD_FIELDS, value.values(), strict=True)))
+                  **dict(zip(PERIOD_FIELDS, value.values(), strict=True)))
             for (u, p, g, start), value in counts.items()]
     model.objects.bulk_create(
         rows, batch_size=BATCH, update_conflicts=True,
         unique_fields=[unit_field.removesuffix("_id"), "program", "target_group", "period_start"],
-        update_fields=list(summaries.PERIOD_FIELDS))
+        update_fields=list(PERIOD_FIELDS))
 
 
 REGISTRATION_KEY = ("unit_id", "target_group", "period_start", "counted_from", "counted_to")
@@ -364,7 +365,7 @@ class _Expected:
 
 def _stored_counts(model, unit_field: str) -> dict:
     rows = model.objects.values_list(unit_field, "program_id", "target_group", "period_start",
-                                     *summaries.PERIOD_FIELDS).iterator(chunk_size=BATCH)
+                                     *PERIOD_FIELDS).iterator(chunk_size=BATCH)
     return {tuple(row[:4]): tuple(row[4:]) for row in rows}
 
 

@@ -6,7 +6,7 @@ what a refresh writes is by construction what a rebuild would write for those le
 
 import datetime
 from collections import defaultdict
-from dataclasses import astuple, dataclass, fields
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Max, Min, Q
@@ -26,6 +26,8 @@ from courses.models import (
 )
 from localities.grounds import resolve_path
 from localities.models import path_prefixes
+
+from .counters import PeriodCounts
 
 # Fields of LearnerProgramSummary that the computation fills (and the drift check compares).
 LEARNER_FIELDS = ("commune_id", "completion_commune_id", "target_group", "enrolled_at", "unenrolled_at",
@@ -188,28 +190,6 @@ def _add_certificates(facts, user_ids, program_ids) -> None:
 def half_year_start(moment: datetime.datetime) -> datetime.date:
     day = timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
     return datetime.date(day.year, 1 if day.month <= 6 else 7, 1)
-
-
-@dataclass
-class PeriodCounts:
-    enrolled: int = 0
-    started: int = 0
-    completed: int = 0
-    passed: int = 0
-    certified: int = 0
-    score_sum: Decimal = Decimal("0")
-    score_count: int = 0
-    open_last_seen: int = 0
-
-    def values(self) -> tuple:
-        return astuple(self)
-
-    def add(self, other: "PeriodCounts") -> None:
-        for name in PERIOD_FIELDS:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-
-
-PERIOD_FIELDS = tuple(f.name for f in fields(PeriodCounts))
 
 
 def period_counts(rows) -> dict[tuple, PeriodCounts]:
