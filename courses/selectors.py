@@ -497,7 +497,8 @@ def _resume_lessons(user, programs, path_length) -> dict[str, LessonPage]:
 def _resume_rank(row, lesson):
     # In-progress lessons first, most recent first; then untouched lessons in curriculum order.
     if row is not None and row.completed_at is None:
-        return (0, -row.updated_at.timestamp(), lesson.path)
+        opened_or_reported = max(row.updated_at, row.clock_started_at or row.updated_at)
+        return (0, -opened_or_reported.timestamp(), lesson.path)
     return (1, 0, lesson.path)
 
 

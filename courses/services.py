@@ -118,27 +118,32 @@ def _progress_row(user, lesson: LessonPage) -> LessonProgress:
     return row
 
 
-def mark_started(user, lesson: LessonPage) -> LessonProgress:
+def mark_started(user, lesson: LessonPage, program_id: int | None = None) -> LessonProgress:
     """Opening a lesson marks it started (idempotent), in one statement and no transaction of its own.
 
     The lesson page calls this after its own access facts showed the learner is enrolled and
     the module unlocked, so the checks are not run twice per page view. Opening also starts the clock:
     the next progress report is credited from now, not from the previous visit days ago. One
     INSERT … ON CONFLICT DO UPDATE … RETURNING (PostgreSQL, SQLite ≥ 3.35): a new row, or the existing row
-    with only its clock moved, read back whole.
+    with only its clock moved, read back whole. Only a new row changes what the reports count (the lesson
+    is started), so only then are they told; re-opening is not activity until the page reports progress.
     """
     now = timezone.now()
     q = connection.ops.quote_name
     table, columns = q(LessonProgress._meta.db_table), [q(f.column) for f in LessonProgress._meta.concrete_fields]
     inserted = ", ".join(q(name) for name in ("user_id", "lesson_id", "status", "started_at", "completed_at",
-                                               "seconds_spent", "position", "updated_at"))
+                                               "seconds_spent", "position", "updated_at", "clock_started_at"))
     value = connection.ops.adapt_datetimefield_value(now)
-    sql = (f"INSERT INTO {table} ({inserted}) VALUES (%s, %s, %s, %s, NULL, 0, 0, %s) "
+    sql = (f"INSERT INTO {table} ({inserted}) VALUES (%s, %s, %s, %s, NULL, 0, 0, %s, %s) "
            f"ON CONFLICT ({q('user_id')}, {q('lesson_id')}) "
-           f"DO UPDATE SET {q('updated_at')} = excluded.{q('updated_at')} "
+           f"DO UPDATE SET {q('clock_started_at')} = excluded.{q('clock_started_at')} "
            f"RETURNING {', '.join(columns)}")
-    rows = list(LessonProgress.objects.raw(sql, [user.pk, lesson.pk, ProgressStatus.IN_PROGRESS, value, value]))
-    return rows[0]
+    row = list(LessonProgress.objects.raw(sql, [user.pk, lesson.pk, ProgressStatus.IN_PROGRESS, value, value,
+                                                value]))[0]
+    if row.started_at >= now and program_id is not None:  # this request created it
+        transaction.on_commit(lambda: progress_changed.send(sender=LessonProgress, user_id=user.pk,
+                                                            program_id=program_id))
+    return row
 
 
 def record_progress(user, lesson: LessonPage, *, event_id: uuid.UUID | None = None, seconds: int = 0,
@@ -191,9 +196,10 @@ def _check_report(seconds, position) -> None:
 
 
 def creditable_seconds(row: LessonProgress, claimed: int, now) -> int:
-    """The claimed seconds, cut to the whole seconds elapsed since the previous report on this lesson
-    (`updated_at`: set when the lesson was opened and by every report) and to an hour."""
-    elapsed = max(0, int((now - row.updated_at).total_seconds()))
+    """The claimed seconds, cut to the whole seconds elapsed since the previous report on this lesson or
+    its latest opening (`updated_at`, `clock_started_at`), and to an hour."""
+    since = max(row.updated_at, row.clock_started_at or row.updated_at)
+    elapsed = max(0, int((now - since).total_seconds()))
     return min(claimed, elapsed, MAX_SECONDS_PER_EVENT)
 
 

@@ -187,7 +187,8 @@ class LessonPage(Page):
         # A download for offline study (offline.js sends this header) is not the learner opening the lesson.
         downloading = request.headers.get("X-LMS-Offline-Download") == "1"
         if detail["enrolment"] and not detail["locked"] and not downloading:
-            detail["progress"] = mark_started(request.user, self)  # opening a lesson marks it started
+            # opening a lesson marks it started
+            detail["progress"] = mark_started(request.user, self, detail["program"].pk)
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):

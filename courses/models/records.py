@@ -51,7 +51,10 @@ class LessonProgress(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     seconds_spent = models.PositiveIntegerField(default=0)
     position = models.FloatField(default=0, help_text=_("Vị trí nghe/xem gần nhất (giây)"))
+    # The last progress report (the learner's last activity, which the reports read). Opening the lesson only
+    # restarts the clock below, so a report credits the seconds since the later of the two.
     updated_at = models.DateTimeField(auto_now=True)
+    clock_started_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("tiến độ bài học")

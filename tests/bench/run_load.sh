@@ -33,6 +33,7 @@ export DJANGO_SECRET_KEY=${DJANGO_SECRET_KEY:-load-test-only-$(head -c 48 /dev/u
 export MEDIA_ROOT=/tmp/lms-load-media PRIVATE_MEDIA_ROOT=/tmp/lms-load-private
 export CELERY_BROKER_URL="redis://127.0.0.1:6379/$REDIS_DB"
 
+COMMIT=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!docs' || echo "+changes")  # what runs
 pids=()
 stop_all() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -101,7 +102,7 @@ errors=$(grep -oP '^errors: \K[0-9]+' "$OUT/locust.txt" || echo "?")
 missed=$(grep -oP 'missed targets: \K.*' "$OUT/locust.txt" || echo "?")
 
 echo "== record"
-echo "date: $(date -u +%Y-%m-%dT%H:%MZ)  commit: $(git rev-parse --short HEAD)  cores: $(nproc)"
+echo "date: $(date -u +%Y-%m-%dT%H:%MZ)  commit: ${COMMIT}  cores: $(nproc)"
 echo "reference CPU (pbkdf2-sha256 200k, median of 5): ${cpu_ms} ms"
 echo "load average: before ${load_before}, during ${load_during} (mean of 5 s samples)"
 echo "queue: max ${max_queue} messages during the run, drained ${drained_in} s after Locust stopped"

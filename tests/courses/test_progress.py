@@ -23,8 +23,9 @@ def course(home_page):
 def opened_a_minute_ago(learner, lesson):
     """The learner opened the lesson a minute ago: up to 60 s may be credited to the next report."""
     services.mark_started(learner, lesson)
-    LessonProgress.objects.filter(user=learner, lesson=lesson).update(
-        updated_at=timezone.now() - timedelta(minutes=1))
+    a_minute_ago = timezone.now() - timedelta(minutes=1)
+    LessonProgress.objects.filter(user=learner, lesson=lesson).update(updated_at=a_minute_ago,
+                                                                      clock_started_at=a_minute_ago)
 
 
 def post_event(client, lesson, **fields):

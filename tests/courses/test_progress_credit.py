@@ -46,7 +46,8 @@ def audio_lesson(module, length="0:40"):
 
 def opened(learner, lesson, seconds_ago: int) -> LessonProgress:
     row = services.mark_started(learner, lesson)
-    LessonProgress.objects.filter(pk=row.pk).update(updated_at=row.updated_at - timedelta(seconds=seconds_ago))
+    earlier = row.updated_at - timedelta(seconds=seconds_ago)
+    LessonProgress.objects.filter(pk=row.pk).update(updated_at=earlier, clock_started_at=earlier)
     row.refresh_from_db()
     return row
 

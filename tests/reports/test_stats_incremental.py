@@ -158,3 +158,23 @@ def test_a_refresh_waits_for_a_concurrent_refresh_of_the_same_learner(course, co
     release.set()
     holder.join(10), waiter.join(10)
     assert LearnerProgramSummary.objects.get(user=learner).target_group == TargetGroup.B
+
+
+@pytest.mark.django_db
+def test_opening_a_lesson_counts_it_started_at_once_and_reopening_changes_no_figure(
+        client, run, course, commune, django_capture_on_commit_callbacks):
+    """First opening creates the progress row: the learner is "started" in the reports without waiting for a
+    progress report. Opening it again only restarts the clock; the learner's last activity stays their last
+    report, so the summaries never drift from the source (load run, 2026-12-01: 21 learners drifted)."""
+    learner = learner_in(commune, 1)
+    run(services.enrol, learner, course["program"])
+    client.force_login(learner)
+    lesson = course["lessons"][0]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.get(lesson.url).status_code == 200
+    summary = LearnerProgramSummary.objects.get(user=learner, program=course["program"])
+    assert summary.started_at is not None
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert client.get(lesson.url).status_code == 200
+    assert callbacks == []  # nothing to recount
+    assert not report_services.check_summary_drift().found
