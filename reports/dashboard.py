@@ -134,6 +134,7 @@ GROUPS = [
     ]),
     ("figures", _("Thống kê"), "table", [
         (_("Thống kê học viên"), "reports_admin:statistics", True),
+        (_("Thống kê lớp tập huấn"), "class_figures:classes", False),
         (_("Giấy chứng nhận"), "certificates:manage_list", True),
         (_("Báo cáo tác phẩm báo chí"), "press_report:report", True),
     ]),
