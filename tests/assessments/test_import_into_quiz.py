@@ -134,3 +134,19 @@ def test_a_shared_curriculum_quiz_is_only_for_province_staff(home_page, trainer,
     assert quizzes_for_author(make_staff("province-trainer", "trainer", province)).filter(pk=quiz.pk).exists()
     unused = make_quiz(title="Bài mới chưa dùng")
     assert quizzes_for_author(trainer).filter(pk=unused.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_parallel_double_submit_into_a_quiz_writes_the_file_once():
+    from django.db import connection
+
+    from assessments import services
+    from tests.conftest import run_together
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are only meaningful on PostgreSQL")
+    quiz = make_quiz(title="Hai lần bấm")
+    results, errors = run_together(
+        lambda: services.import_bank(importing.parse_gift(GIFT.encode(), "Chủ đề"), quiz=quiz).added_to_quiz, 2)
+    assert errors == [] and sorted(results) == [0, 3]
+    assert _texts(quiz) == ["Câu một?", "Câu hai?", "Câu ba?"] and Question.objects.count() == 3
