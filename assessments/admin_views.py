@@ -66,13 +66,14 @@ def mark(request, answer_id):
 @forbidden_as_403
 def import_questions(request):
     _require_staff(request.user)
-    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    form = forms.ImportForm(request.POST or None, request.FILES or None, user=request.user)
     context = {"form": form, "columns": importing.TEMPLATE_COLUMNS}
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
+        upload, quiz = form.cleaned_data["file"], form.cleaned_data["quiz"]
         try:
             specs = _parse(upload, form.cleaned_data["topic"])
-            context["report"] = services.import_bank(specs, form.cleaned_data["allow_duplicates"])
+            context["report"] = services.import_bank(specs, form.cleaned_data["allow_duplicates"], quiz=quiz)
+            context["quiz"] = quiz
         except ImportRejected as rejected:
             context["errors"] = rejected.errors
     return render(request, "assessments/admin/import.html", context)

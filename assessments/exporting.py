@@ -61,6 +61,10 @@ def spec_from_question(question: Question, choices, tags=(), topic_name: str | N
 
 def bank_specs(questions) -> list[QuestionSpec]:
     """Specs for the given questions (a queryset, or a list of any type), in topic then id order."""
+    return [spec for _pk, spec in _specs_with_ids(questions)]
+
+
+def _specs_with_ids(questions) -> list[tuple[int, QuestionSpec]]:
     ids = list(questions.values_list("pk", flat=True)) if hasattr(questions, "values_list") else [
         q.pk for q in questions]
     by_id, choices = selectors.specific_questions(ids)
@@ -70,14 +74,18 @@ def bank_specs(questions) -> list[QuestionSpec]:
         tags.setdefault(question_id, []).append(name)
     topics = dict(Topic.objects.filter(pk__in={q.topic_id for q in by_id.values()}).values_list("pk", "name"))
     ordered = sorted(by_id.values(), key=lambda q: (topics[q.topic_id], q.pk))
-    return [spec_from_question(q, choices.get(q.pk, []), sorted(tags.get(q.pk, [])), topics[q.topic_id])
+    return [(q.pk, spec_from_question(q, choices.get(q.pk, []), sorted(tags.get(q.pk, [])), topics[q.topic_id]))
             for q in ordered]
 
 
-def signatures(topic_names) -> set[tuple]:
-    """(topic, signature) of every question in these topics: what an import must not add again."""
+def signatures(topic_names) -> dict[tuple, int]:
+    """(topic, signature) of every question in these topics, with the id of the oldest such question: what
+    an import must not add again (and, importing into a quiz, the question to use instead)."""
     questions = Question.objects.non_polymorphic().filter(topic__name__in=list(topic_names))
-    return {(spec.topic, spec.signature()) for spec in bank_specs(questions)}
+    found = {}
+    for pk, spec in _specs_with_ids(questions):
+        found.setdefault((spec.topic, spec.signature()), pk)
+    return found
 
 
 def moodle_ready(spec: QuestionSpec) -> QuestionSpec:

@@ -39,6 +39,17 @@ class ImportForm(forms.Form):
         label=_("Vẫn nhập câu hỏi trùng"), required=False,
         help_text=_("Mặc định, câu hỏi giống hệt (cùng loại, nội dung và đáp án) một câu đã có trong cùng chủ đề "
                     "được bỏ qua và liệt kê"))
+    quiz = forms.ModelChoiceField(
+        label=_("Thêm vào bài kiểm tra"), queryset=None, required=False, empty_label=_("Không, chỉ nhập vào ngân hàng"),
+        help_text=_("Các câu của tệp được thêm vào cuối bài kiểm tra theo thứ tự trong tệp; câu đã có trong bài "
+                    "không thêm lại"),
+        error_messages={"invalid_choice": _("Bài kiểm tra này không có hoặc bạn không được sửa.")})
+
+    def __init__(self, *args, user, **kwargs):
+        from .selectors import quizzes_for_author
+
+        super().__init__(*args, **kwargs)
+        self.fields["quiz"].queryset = quizzes_for_author(user)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -322,3 +322,28 @@ def quiz_results(user, quiz: Quiz) -> list[dict]:
         else:
             row["passed"] = row["passed"] or bool(attempt.passed)
     return list(rows.values())
+
+
+def quizzes_for_author(user):
+    """Quizzes a staff member may change through a bank import: every one for administrators and province
+    staff; for district and commune staff, every quiz but those the shared curriculum uses (a module's or a
+    program's, taken by every learner) and those of classes organised outside their scope. So a quiz of
+    their own classes, and a new one nothing uses yet, are theirs to fill."""
+    from django.apps import apps  # courses builds on assessments: its models are read, never imported
+
+    quizzes = Quiz.objects.order_by("title", "pk")
+    if access.may_publish_for_everyone(user):
+        return quizzes
+    if not access.is_staff_member(user):
+        return quizzes.none()
+    module, program, training_class = (apps.get_model("courses", name)
+                                       for name in ("ModulePage", "ProgramPage", "TrainingClass"))
+    foreign = training_class.objects.exclude(
+        pk__in=access.filter_in_scope(training_class.objects.all(), user, "organiser__path").values("pk"))
+    taken = [module.objects.filter(quiz__isnull=False).values("quiz_id"),
+             program.objects.filter(final_quiz__isnull=False).values("final_quiz_id"),
+             foreign.filter(pre_test__isnull=False).values("pre_test_id"),
+             foreign.filter(post_test__isnull=False).values("post_test_id")]
+    for ids in taken:
+        quizzes = quizzes.exclude(pk__in=ids)
+    return quizzes

@@ -10,7 +10,7 @@ from functools import partial
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Max, Sum
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -459,24 +459,62 @@ class ImportReport:
     created: list
     skipped: list  # specs left out: identical to a question already in their topic (or earlier in the file)
     same_titles: list  # (title, [lines]) used by more than one question of the file
+    added_to_quiz: int = 0  # questions appended to the quiz the import targets
 
 
 @transaction.atomic
-def import_bank(specs, allow_duplicates: bool = False) -> ImportReport:
+def import_bank(specs, allow_duplicates: bool = False, quiz: Quiz | None = None) -> ImportReport:
     """Write already-validated specs (see importing.py), all of them or, on any error, none. A spec
     identical (type, text, answers) to a question of its topic, or to an earlier one of the file, is
-    skipped and reported unless `allow_duplicates`: a template uploaded twice adds nothing."""
+    skipped and reported unless `allow_duplicates`: a template uploaded twice adds nothing.
+
+    With a `quiz` (the caller checked the user may change it), the file's questions are also appended to its
+    fixed questions in file order, after those it has: a skipped spec by the bank question it repeats, and a
+    question the quiz already holds not again. So a file imported twice into a quiz changes nothing."""
     from . import exporting
 
-    kept, skipped = list(specs), []
+    if quiz is not None:  # two imports into one quiz (a double submit) run one after the other
+        Quiz.objects.select_for_update().filter(pk=quiz.pk).first()
+    kept, skipped, in_bank = list(specs), [], {}
     if not allow_duplicates:
         seen = exporting.signatures({spec.topic for spec in specs})
         kept = []
         for spec in specs:
             key = (spec.topic, spec.signature())
-            (skipped if key in seen else kept).append(spec)
-            seen.add(key)
-    return ImportReport(_write_questions(kept), skipped, _same_titles(specs))
+            if key in seen:
+                skipped.append(spec)
+                in_bank[id(spec)] = seen[key]
+            else:
+                kept.append(spec)
+                seen[key] = None  # written below; a later copy in the file is the same question
+    created = _write_questions(kept)
+    added = _append_to_quiz(quiz, _file_order(specs, kept, created, in_bank)) if quiz else 0
+    return ImportReport(created, skipped, _same_titles(specs), added)
+
+
+def _file_order(specs, kept, created, in_bank) -> list[int]:
+    """The question id of each spec of the file, in file order (a copy of an earlier spec: that one's)."""
+    written = {id(spec): question.pk for spec, question in zip(kept, created, strict=True)}
+    first_of = {}
+    ids = []
+    for spec in specs:
+        key = (spec.topic, spec.signature())
+        pk = written.get(id(spec)) or in_bank.get(id(spec)) or first_of.get(key)
+        first_of.setdefault(key, pk)
+        if pk:
+            ids.append(pk)
+    return ids
+
+
+def _append_to_quiz(quiz: Quiz, question_ids: list[int]) -> int:
+    """Append to the quiz's fixed questions those it does not hold yet, after the last one."""
+    present = set(QuizQuestion.objects.filter(quiz=quiz).values_list("question_id", flat=True))
+    last = QuizQuestion.objects.filter(quiz=quiz).aggregate(last=Max("sort_order"))["last"]
+    new = [pk for pk in dict.fromkeys(question_ids) if pk not in present]
+    start = -1 if last is None else last
+    QuizQuestion.objects.bulk_create([QuizQuestion(quiz=quiz, question_id=pk, sort_order=start + 1 + i)
+                                      for i, pk in enumerate(new)])
+    return len(new)
 
 
 def import_questions(specs) -> list[Question]:

@@ -15,8 +15,12 @@ titles of another district's local lessons. Three pieces close that:
 Scope comes from accounts.access, like every other scope decision.
 """
 
-from django.db.models import QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, QuerySet
+from django.db.models.functions import Cast
 from django.http import Http404
+from wagtail.admin.views.home import WorkflowObjectsToModeratePanel
+from wagtail.models import Page, TaskState
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from accounts import access
@@ -42,6 +46,33 @@ def without_hidden(pages: QuerySet, user) -> QuerySet:
     if access.has_full_access(user):
         return pages
     return pages.exclude(pk__in=hidden_pages(user).values("pk"))
+
+
+def moderation_states(user) -> QuerySet:
+    """Task states the user may act on, minus those of pages outside their scope: Wagtail's
+    `reviewable_by` grants a moderators' group every page in the tree, whatever the member's unit."""
+    states = TaskState.objects.reviewable_by(user)
+    if access.has_full_access(user):
+        return states
+    hidden_ids = hidden_pages(user).annotate(pk_text=Cast("pk", CharField())).values("pk_text")
+    return states.exclude(workflow_state__base_content_type=ContentType.objects.get_for_model(Page),
+                          workflow_state__object_id__in=hidden_ids)
+
+
+class ScopedModerationPanel(WorkflowObjectsToModeratePanel):
+    """Wagtail's "awaiting your review" panel without the pages outside the user's scope (the count of
+    the staff panel, reports.dashboard, reads the same `moderation_states`)."""
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        user = parent_context["request"].user
+        if context["states"] and not access.has_full_access(user):
+            hidden = set(hidden_pages(user).filter(pk__in=[
+                state["obj"].pk for state in context["states"] if isinstance(state["obj"], Page)
+            ]).values_list("pk", flat=True))
+            context["states"] = [state for state in context["states"]
+                                 if not (isinstance(state["obj"], Page) and state["obj"].pk in hidden)]
+        return context
 
 
 class ScopedPagePermissionPolicy(PagePermissionPolicy):

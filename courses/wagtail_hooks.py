@@ -2,13 +2,20 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.views.home import WorkflowObjectsToModeratePanel
 from wagtail.models import AbstractPage
 from wagtail.permissions import register_permission_policy
 
 from accounts import access
 from accounts.wagtail_hooks import ManagerMenuItem
 
-from .admin_scope import UNSCOPED_VIEWS, ScopedPagePermissionPolicy, hidden_pages, without_hidden
+from .admin_scope import (
+    UNSCOPED_VIEWS,
+    ScopedModerationPanel,
+    ScopedPagePermissionPolicy,
+    hidden_pages,
+    without_hidden,
+)
 from .urls import admin_urlpatterns
 
 # First, before anything asks Wagtail for the page policy (Wagtail's advice for custom policies).
@@ -46,6 +53,12 @@ def hide_out_of_scope_pages_in_explorer(parent_page, pages, request):
 @hooks.register("construct_page_chooser_queryset")
 def hide_out_of_scope_pages_in_chooser(pages, request):
     return without_hidden(pages, request.user)
+
+
+@hooks.register("construct_homepage_panels")
+def scope_moderation_panel(request, panels):
+    panels[:] = [ScopedModerationPanel() if type(panel) is WorkflowObjectsToModeratePanel else panel
+                 for panel in panels]
 
 
 @hooks.register("construct_reports_menu")

@@ -10,10 +10,13 @@ Two grouped queries whatever the data size (classes per organising unit, people 
 computed per class or per participant in Python.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, ExpressionWrapper, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from accounts import access
 from courses.models import Attendance, ClassSession, Participant, TrainingClass
+from localities.models import Level, Locality, path_prefixes
 
 
 def _classes(filters):
@@ -79,3 +82,42 @@ def _classes_per_unit(units, filters) -> tuple[dict, int]:
         if key is not None:
             per_unit.setdefault(key, {"classes": 0})["classes"] += count
     return per_unit, own
+
+
+# The trainers' page (issue 15): the class figures alone, for any staff member of the unit -------------------
+
+def start_unit(user):
+    """Where a staff member's class figures open: None (every province) for full access, else their widest
+    unit of any staff role."""
+    if access.has_full_access(user):
+        return None
+    scopes = sorted(access.scope_localities(user), key=lambda unit: len(unit.path))
+    if not scopes:
+        raise PermissionDenied
+    return scopes[0]
+
+
+def require_class_report_unit(user, locality_id: int | None):
+    """The unit the page is about: 404 if unknown, 403 outside the user's staff scope (a trainer's too)."""
+    if not access.is_staff_member(user):
+        raise PermissionDenied
+    return start_unit(user) if locality_id is None else access.require_locality(user, locality_id)
+
+
+def class_report(user, parent, filters):
+    """The statistics' class columns (classes once at the organiser, people where they belong) per child
+    unit of `parent`, with the unit's own classes in a row of their own: two queries for the figures."""
+    from .selectors import Figures, Report, Row, _add_classes, _Units
+
+    units = _Units(parent, filters)
+    rows = {units.child_key(unit): Row(unit) for unit in units.children}
+    if parent is not None and parent.level == Level.COMMUNE:
+        rows = {units.prefix: Row(parent, drillable=False)}
+    _add_classes(rows, units, filters)
+    totals = Figures()
+    for row in rows.values():
+        totals.add(row.figures)
+    above = [] if parent is None else list(Locality.objects.filter(
+        path__in=path_prefixes(parent.path)[:-1]).order_by("path"))
+    crumbs = [unit for unit in [*above, *([parent] if parent else [])] if access.can_see_locality(user, unit)]
+    return Report(parent, filters, list(rows.values()), totals, [], crumbs)

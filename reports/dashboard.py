@@ -99,9 +99,8 @@ def _week(today: datetime.date) -> tuple[datetime.date, datetime.date]:
 
 
 def waiting(user, is_manager: bool, today: datetime.date | None = None) -> list[Waiting]:
-    from wagtail.models import TaskState
-
     from assessments.selectors import marking_queue
+    from courses.admin_scope import moderation_states
     from courses.classes.selectors import classes_in_scope
 
     monday, sunday = _week(today or timezone.localdate())
@@ -109,7 +108,7 @@ def waiting(user, is_manager: bool, today: datetime.date | None = None) -> list[
     if is_manager:
         pending = access.learners_in_scope(user, access.MANAGER_ROLES).filter(user__awaiting_approval=True)
         items.append(Waiting(_("Tài khoản chờ duyệt"), pending.count(), reverse("accounts_admin:pending")))
-    items.append(Waiting(_("Trang chờ duyệt đăng"), TaskState.objects.reviewable_by(user).count(),
+    items.append(Waiting(_("Trang chờ duyệt đăng"), moderation_states(user).count(),
                          reverse("wagtailadmin_home") + "#moderation"))
     this_week = classes_in_scope(user).filter(sessions__date__range=(monday, sunday)).distinct()
     items.append(Waiting(_("Lớp tập huấn trong tuần"), this_week.count(), reverse("courses:class_manage")))
@@ -135,6 +134,7 @@ GROUPS = [
     ]),
     ("figures", _("Thống kê"), "table", [
         (_("Thống kê học viên"), "reports_admin:statistics", True),
+        (_("Thống kê lớp tập huấn"), "class_figures:classes", False),
         (_("Giấy chứng nhận"), "certificates:manage_list", True),
         (_("Báo cáo tác phẩm báo chí"), "press_report:report", True),
     ]),

@@ -39,6 +39,16 @@ def register_statistics_menu_item():
                            order=910)
 
 
+@hooks.register("register_admin_urls")
+def register_class_figures_urls():
+    from .views_classes import class_statistics
+
+    return [path("reports/classes/", include(([
+        path("", class_statistics, name="classes"),
+        path("unit/<int:locality_id>/", class_statistics, name="unit"),
+    ], "class_figures")))]
+
+
 # The staff landing place (issue 15, item 2): reports/dashboard.py ---------------------------------
 
 @hooks.register("construct_homepage_panels")

@@ -194,6 +194,7 @@ def session_qr(request, class_id, session_id):
 
 @login_required
 def report(request):
-    """The class figures moved into the statistics (reports.classes): old links land there."""
+    """The class figures moved into the statistics (reports.classes): old links land there, or for a trainer
+    (who does not see the statistics) on the class figures of their scope. Not permanent: it depends on who."""
     _staff_only(request.user)
-    return redirect("reports_admin:statistics", permanent=True)
+    return redirect("reports_admin:statistics" if access.is_manager(request.user) else "class_figures:classes")

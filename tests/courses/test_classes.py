@@ -168,7 +168,7 @@ def test_class_pages_render_for_staff(client, trainer, training_class, learner):
                 reverse("courses:class_detail", args=[training_class.pk]),
                 reverse("courses:class_attendance", args=[training_class.pk, session.pk])]:
         assert client.get(url).status_code == 200, url
-    # The class figures moved into the statistics (reports.classes): the old address leads there.
-    assert client.get(reverse("courses:class_report"))["Location"] == reverse("reports_admin:statistics")
+    # The class figures moved into reports: the old address leads a trainer to the class figures of their scope.
+    assert client.get(reverse("courses:class_report"))["Location"] == reverse("class_figures:classes")
     assert client.get(reverse("courses:class_qr", args=[training_class.pk, session.pk]))["Content-Type"] == \
         "image/svg+xml"

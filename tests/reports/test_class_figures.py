@@ -96,7 +96,7 @@ def test_the_statistics_page_and_export_show_the_class_figures(client, classes, 
 def test_the_old_class_report_address_leads_to_the_statistics(client, province_manager):
     client.force_login(province_manager)
     response = client.get(reverse("courses:class_report"))
-    assert response.status_code == 301 and response["Location"] == reverse("reports_admin:statistics")
+    assert response.status_code == 302 and response["Location"] == reverse("reports_admin:statistics")
 
 
 @pytest.mark.django_db

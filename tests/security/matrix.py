@@ -230,6 +230,9 @@ MATRIX: dict[str, Entry | tuple[Entry, ...]] = {
     "reports_admin:job_status": GET("L L D O L", staff=DM, job_id="export_job"),
     "reports_admin:retry": POST("L L D O L", staff=DM, job_id="export_job"),
     "reports_admin:download": GET("L L D O L", staff=DM, job_id="export_job"),
+    # the class figures for every staff member (trainers too), scoped to their units
+    "class_figures:classes": GET("L L O O L"),
+    "class_figures:unit": GET("L L D O L", locality_id="district"),
     "press_report:report": GET("L L O O L", staff=DM),
     "press_report:export": GET("L L O O L", staff=DM),
 }
