@@ -158,12 +158,10 @@ def record_progress(user, lesson: LessonPage, *, event_id: uuid.UUID | None = No
     module, program = _check_can_learn(user, lesson)
     now = now or timezone.now()
     with transaction.atomic():
-        row = _progress_row(user, lesson)
         if event_id is not None and not _claim_event(user, lesson, event_id):
-            row.refresh_from_db()
-            return row
+            return _progress_row(user, lesson)  # a replay: the state its first delivery left
         # The row lock serialises the reports of one learner on one lesson: each second is credited once.
-        row = LessonProgress.objects.select_for_update().get(pk=row.pk)
+        row = _locked_progress_row(user, lesson)
         credit = creditable_seconds(row, seconds, now)
         if completed and row.completed_at is None:
             _check_completion_rule(lesson, row.seconds_spent + credit,
@@ -210,12 +208,25 @@ def _check_completion_rule(lesson: LessonPage, seconds_spent: int, position: flo
 
 
 def _claim_event(user, lesson, event_id) -> bool:
-    try:
-        with transaction.atomic():
-            ProgressEvent.objects.create(user=user, lesson=lesson, event_id=event_id)
-        return True
-    except IntegrityError:
-        return False
+    """Record the event once: INSERT … ON CONFLICT DO NOTHING RETURNING, one statement and no savepoint;
+    False when this learner already sent it."""
+    q = connection.ops.quote_name
+    table = q(ProgressEvent._meta.db_table)
+    columns = ", ".join(q(name) for name in ("user_id", "lesson_id", "event_id", "received_at"))
+    sql = (f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s) "
+           f"ON CONFLICT ({q('user_id')}, {q('event_id')}) DO NOTHING RETURNING {q('id')}")
+    event = ProgressEvent._meta.get_field("event_id").get_db_prep_value(event_id, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, lesson.pk, event, connection.ops.adapt_datetimefield_value(timezone.now())])
+        return cursor.fetchone() is not None
+
+
+def _locked_progress_row(user, lesson) -> LessonProgress:
+    """The (user, lesson) row, locked until the transaction ends; one query when it exists (the page
+    created it on opening), else created first."""
+    locked = LessonProgress.objects.select_for_update()
+    row = locked.filter(user=user, lesson=lesson).first()
+    return row if row is not None else locked.get(pk=_progress_row(user, lesson).pk)
 
 
 def _apply(row: LessonProgress, credit: int, position: float | None, now) -> None:
