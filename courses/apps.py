@@ -11,6 +11,7 @@ class CoursesConfig(AppConfig):
         from assessments.services import register_marking_source, register_next_step, register_start_rule
         from assessments.signals import grade_recorded
 
+        from . import quiz_places  # noqa: F401 - connects its cache's receivers
         from .practice.views import queue_items
         from .receivers import on_grade_recorded
         from .selectors import final_quiz_offline_refusal, quiz_next_step, quiz_start_refusal

@@ -591,11 +591,17 @@ def _nowhere():
 
 def _quiz_places(user, quiz_id: int) -> list[tuple]:
     """(program path, module | None | refusal) for each place that uses the quiz."""
+    from .quiz_places import curriculum_places
+
+    return [*curriculum_places(quiz_id, _curriculum_places), *_local_lesson_places(user, quiz_id)]
+
+
+def _curriculum_places(quiz_id: int) -> list[tuple]:
+    """The live modules whose quiz it is, and the live programs whose final test it is."""
     places = [(parent_path(m), m) for m in
               ModulePage.objects.live().filter(quiz_id=quiz_id).select_related("prerequisite")]
-    places += [(path, None) for path in
-               ProgramPage.objects.live().filter(final_quiz_id=quiz_id).values_list("path", flat=True)]
-    return places + _local_lesson_places(user, quiz_id)
+    return places + [(path, None) for path in
+                     ProgramPage.objects.live().filter(final_quiz_id=quiz_id).values_list("path", flat=True)]
 
 
 def _local_lesson_places(user, quiz_id: int) -> list[tuple]:

@@ -49,10 +49,11 @@ def fresh_site_cache():
     database is gone after it, so each test starts with an empty cache (a kept Site of an earlier test
     would name another test's site)."""
     from content import site_cache
+    from courses import quiz_places
 
-    site_cache.clear()
+    site_cache.clear(), quiz_places.clear()
     yield
-    site_cache.clear()
+    site_cache.clear(), quiz_places.clear()
 
 
 @pytest.fixture

@@ -109,3 +109,16 @@ def test_a_quiz_linked_only_from_a_local_lesson_is_for_that_district(client, lea
 def test_a_quiz_the_curriculum_does_not_use_keeps_its_own_rules(learner, curriculum):
     class_test = quiz("Kiểm tra đầu vào lớp tập huấn")
     assert quiz_services.start_attempt(learner, class_test).pk
+
+
+@pytest.mark.django_db
+def test_a_quiz_given_to_a_module_obeys_the_module_at_once_though_its_places_are_kept(client, learner, in_ct1):
+    """The curriculum places of a quiz are kept between requests (courses/quiz_places.py): publishing the
+    module that now uses a free quiz must still apply the module's rules on the next request."""
+    free = quiz("Bài kiểm tra lớp")
+    assert client.get(reverse("assessments:start", args=[free.pk])).status_code == 200  # no place: its own rules
+    module = in_ct1["ct2_module"]  # a group-A program the learner is not enrolled in
+    module.quiz = free
+    module.save_revision().publish()
+    assert client.post(reverse("assessments:begin", args=[free.pk])).status_code in (403, 404)
+    assert not Attempt.objects.filter(quiz=free).exists()
