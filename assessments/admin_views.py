@@ -158,6 +158,13 @@ REASON_LABELS = {
 }
 
 
+EXCLUDED_LABELS = {
+    analysis.EXCLUDED_MARKED: gettext_lazy("Giảng viên chấm tay (tự luận, nộp tệp): điểm là nhận định của người "
+                                           "chấm, không có phương án để thống kê"),
+    analysis.EXCLUDED_DESCRIPTION: gettext_lazy("Đoạn mô tả: không có câu trả lời, không tính điểm"),
+}
+
+
 @forbidden_as_403
 def item_analysis(request, quiz_id):
     """Per-question statistics of a quiz over one unit in the staff member's scope; questions to review first."""
@@ -171,8 +178,11 @@ def item_analysis(request, quiz_id):
         query = f"?unit={unit.pk}" if unit else ""
         return redirect(reverse("assessments_admin:item_analysis", args=[quiz.pk]) + query)
     stored = quiz.item_analyses.filter(unit=unit).first()
+    rows = stored.items if stored else []
     items = [{**item, "reason_labels": [REASON_LABELS[r] for r in item["reasons"]]}
-             for item in (stored.items if stored else [])]
+             for item in rows if not item.get("excluded")]
+    excluded = [{**item, "reason_label": EXCLUDED_LABELS[item["excluded"]]} for item in rows if item.get("excluded")]
     return render(request, "assessments/admin/item_analysis.html", {
         "quiz": quiz, "unit": unit, "units": analysis.units_for(request.user), "analysis": stored, "items": items,
+        "excluded": excluded,
     })
