@@ -12,7 +12,7 @@ from accounts import access
 from lms.access_views import forbidden_as_403
 from lms.tabular import ImportRejected
 
-from . import exporting, exports, forms, importing, selectors, services
+from . import describing, exporting, exports, forms, importing, selectors, services
 from . import item_analysis as analysis
 from .exceptions import AssessmentError, InvalidMark, OutOfScope
 from .models import QUESTION_TYPES, Question, Quiz
@@ -59,8 +59,11 @@ def mark(request, answer_id):
             messages.success(request, _("Đã chấm điểm."))
             return redirect("assessments_admin:marking")
     question = selectors.specific_questions([aq.question_id])[0][aq.question_id]
+    # The rest of the attempt, every type readable, so the marker sees the learner's whole work.
+    others = describing.attempt_rows(selectors.attempt_items(aq.attempt), leave_out=aq.pk)
     return render(request, "assessments/admin/mark.html",
-                  {"answer": answer, "question": question, "form": form}, status=400 if form.errors else 200)
+                  {"answer": answer, "question": question, "form": form, "others": others},
+                  status=400 if form.errors else 200)
 
 
 @forbidden_as_403

@@ -96,3 +96,32 @@ def verdict(question, score: Decimal | None, max_points: Decimal, blank: bool) -
     if score >= max_points:
         return _("Đúng")
     return _("Sai") if score <= 0 else _("Đúng một phần")
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    """One answer of an attempt as staff read it next to the answer they mark."""
+
+    position: int
+    question: object
+    lines: list[str]  # the answer, a line per matched stem
+    verdict: str
+    score: Decimal | None
+    max_points: Decimal
+    feedback: list[str]  # what the author wrote for the answer given
+
+
+def attempt_rows(items, leave_out: int | None = None) -> list[AnswerRow]:
+    """Every answered question of an attempt (`selectors.attempt_items`) but descriptions and `leave_out`."""
+    rows = []
+    for item in items:
+        if item.question.widget == "description" or item.attempt_question.pk == leave_out:
+            continue
+        answer, file_name = item.answer, item.answer.file_basename if item.answer else ""
+        text = answer_text(item.question, item.choices, item.response, file_name)
+        score = answer.score if answer else None
+        rows.append(AnswerRow(item.attempt_question.position, item.question, text.split("\n") if text else [],
+                              verdict(item.question, score, item.attempt_question.max_points,
+                                      is_blank(item.response, file_name)),
+                              score, item.attempt_question.max_points, item.feedback))
+    return rows

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts import access
 
+from . import describing
 from .exceptions import OutOfScope
 from .models import (
     QUESTION_TYPES,
@@ -105,6 +106,15 @@ class Item:
         texts = {c.pk: c.match_text for c in self.choices}
         return [(stem, texts.get(chosen, ""), texts.get(chosen) == stem.match_text)
                 for stem, chosen in self.match_rows]
+
+    @property
+    def number_as_entered(self) -> str:
+        """Numerical: the learner's number as typed, with a decimal comma."""
+        return describing.number_as_entered(self.response.get("text", ""))
+
+    @property
+    def is_description(self) -> bool:
+        return self.question.widget == "description"
 
     @property
     def weighted_answers(self) -> list[tuple[str, str]]:
