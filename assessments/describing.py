@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 RIGHT_MARK, WRONG_MARK = "✓", "✗"
 
@@ -87,15 +88,18 @@ def is_blank(response: dict, file_name: str = "") -> bool:
 
 def verdict(question, score: Decimal | None, max_points: Decimal, blank: bool) -> str:
     """Right, partly right, wrong, left blank, or waiting for a trainer; a marked answer is "Đã chấm"."""
+    # A context of their own: "Đúng" / "Sai" here judge an answer, elsewhere they are a true/false choice.
     if score is None:
-        return _("Chờ chấm")
+        return pgettext("kết quả câu trả lời", "Chờ chấm")
     if blank:
-        return _("Bỏ trống")
+        return pgettext("kết quả câu trả lời", "Bỏ trống")
     if question.needs_marking:
-        return _("Đã chấm")
+        return pgettext("kết quả câu trả lời", "Đã chấm")
     if score >= max_points:
-        return _("Đúng")
-    return _("Sai") if score <= 0 else _("Đúng một phần")
+        return pgettext("kết quả câu trả lời", "Đúng")
+    if score <= 0:
+        return pgettext("kết quả câu trả lời", "Sai")
+    return pgettext("kết quả câu trả lời", "Đúng một phần")
 
 
 @dataclass(frozen=True)
