@@ -88,24 +88,21 @@ class Item:
         return range(1, len(self.choices) + 1)
 
     @property
-    def match_rows(self) -> list[tuple[Choice, int | None]]:
-        """Matching: each stem (in drawn order) with the answer row chosen for it."""
+    def match_rows(self) -> list[tuple[Choice, str]]:
+        """Matching: each stem (in drawn order) with the answer text chosen for it ("" for none yet)."""
+        texts = {c.pk: c.match_text for c in self.choices}
         chosen = self.response.get("matches", {})
-        return [(c, chosen.get(str(c.pk))) for c in self.choices if c.text]
+        return [(c, texts.get(chosen.get(str(c.pk)), "")) for c in self.choices if c.text]
 
     @property
-    def match_options(self) -> list[Choice]:
-        """Matching: one row per distinct answer text, alphabetical (the stems carry the shuffle)."""
-        options = {}
-        for choice in sorted(self.choices, key=lambda c: (c.match_text.casefold(), c.pk)):
-            options.setdefault(choice.match_text, choice)
-        return list(options.values())
+    def match_options(self) -> list[str]:
+        """Matching: the distinct answer texts, alphabetical (the stems carry the shuffle). The page posts the
+        text: a row id would name the stem it belongs to."""
+        return sorted({c.match_text for c in self.choices}, key=lambda text: (text.casefold(), text))
 
     @property
     def match_review(self) -> list[tuple[Choice, str, bool]]:
-        texts = {c.pk: c.match_text for c in self.choices}
-        return [(stem, texts.get(chosen, ""), texts.get(chosen) == stem.match_text)
-                for stem, chosen in self.match_rows]
+        return [(stem, chosen, chosen == stem.match_text) for stem, chosen in self.match_rows]
 
     @property
     def number_as_entered(self) -> str:

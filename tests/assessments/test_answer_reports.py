@@ -36,10 +36,10 @@ def _quiz():
 def _answer(learner, quiz, questions, number, short="Bắc Giang", matches=None):
     attempt = services.start_attempt(learner, quiz)
     rows = list(questions["Ghép"].choices.all())
-    stems, answers = {c.text: c.pk for c in rows if c.text}, {c.match_text: c.pk for c in rows}
+    stems = {c.text: c.pk for c in rows if c.text}
     chosen = matches if matches is not None else {"Bắc Giang": "24", "Bắc Ninh": "99"}
     services.save_answers(attempt, [
-        PostedAnswer(questions["Ghép"].pk, [f"{stems[stem]}:{answers[answer]}" for stem, answer in chosen.items()],
+        PostedAnswer(questions["Ghép"].pk, [f"{stems[stem]}:{answer}" for stem, answer in chosen.items()],
                      None),
         PostedAnswer(questions["Số"].pk, [number], None),
         PostedAnswer(questions["Đúng sai"].pk, ["false"], None),

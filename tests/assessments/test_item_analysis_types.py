@@ -38,11 +38,11 @@ def analysed(commune, trainer):
     questions = {q.title: q for q in Question.objects.all()}
     quiz = make_quiz([questions[t] for t in ("Ghép", "Số", "Tự luận", "Mô tả")])
     rows = list(questions["Ghép"].choices.all())
-    stems, answers = {c.text: c.pk for c in rows if c.text}, {c.match_text: c.pk for c in rows}
+    stems = {c.text: c.pk for c in rows if c.text}
     for n, (matches, number) in enumerate(ANSWERS):
         attempt = services.start_attempt(make_learner(commune, phone=f"09870003{n:02d}"), quiz)
         services.save_answers(attempt, [
-            PostedAnswer(questions["Ghép"].pk, [f"{stems[s]}:{answers[a]}" for s, a in matches.items()], None),
+            PostedAnswer(questions["Ghép"].pk, [f"{stems[s]}:{a}" for s, a in matches.items()], None),
             PostedAnswer(questions["Số"].pk, [number], None),
             PostedAnswer(questions["Tự luận"].pk, ["Loa xã mỗi sáng."], None),
         ])

@@ -33,9 +33,9 @@ def _questions():
 def _take(learner, quiz, questions, essay=True):
     attempt = services.start_attempt(learner, quiz)
     rows = list(questions["Ghép"].choices.all())
-    stems, answers = {c.text: c.pk for c in rows if c.text}, {c.match_text: c.pk for c in rows}
-    posted = [PostedAnswer(questions["Ghép"].pk, [f"{stems['Bắc Giang']}:{answers['24']}",
-                                                  f"{stems['Bắc Ninh']}:{answers['99']}"], None),
+    stems = {c.text: c.pk for c in rows if c.text}
+    posted = [PostedAnswer(questions["Ghép"].pk, [f"{stems['Bắc Giang']}:24",
+                                                  f"{stems['Bắc Ninh']}:99"], None),
               PostedAnswer(questions["Số"].pk, ["6.5"], None)]
     if essay:
         posted.append(PostedAnswer(questions["Tự luận"].pk, ["Loa xã mỗi sáng."], None))
