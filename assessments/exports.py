@@ -47,8 +47,8 @@ def answer_lines(user, quiz):
     """One line per answer; text between questions (descriptions) has no answer and no line."""
     rows, questions, choices = selectors.submitted_answers(user, quiz)
     for aq in rows:
-        question = questions[aq.question_id]
-        if question.widget != "description":
+        question = questions.get(aq.question_id)  # None only for an attempt started between the two queries
+        if question is not None and question.widget != "description":
             yield _answer_line(aq, question, choices.get(aq.question_id, []))
 
 
