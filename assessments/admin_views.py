@@ -12,7 +12,7 @@ from accounts import access
 from lms.access_views import forbidden_as_403
 from lms.tabular import ImportRejected
 
-from . import exporting, exports, forms, importing, selectors, services
+from . import describing, exporting, exports, forms, importing, selectors, services
 from . import item_analysis as analysis
 from .exceptions import AssessmentError, InvalidMark, OutOfScope
 from .models import QUESTION_TYPES, Question, Quiz
@@ -59,8 +59,11 @@ def mark(request, answer_id):
             messages.success(request, _("Đã chấm điểm."))
             return redirect("assessments_admin:marking")
     question = selectors.specific_questions([aq.question_id])[0][aq.question_id]
+    # The rest of the attempt, every type readable, so the marker sees the learner's whole work.
+    others = describing.attempt_rows(selectors.attempt_items(aq.attempt), leave_out=aq.pk)
     return render(request, "assessments/admin/mark.html",
-                  {"answer": answer, "question": question, "form": form}, status=400 if form.errors else 200)
+                  {"answer": answer, "question": question, "form": form, "others": others},
+                  status=400 if form.errors else 200)
 
 
 @forbidden_as_403
@@ -159,6 +162,13 @@ REASON_LABELS = {
 }
 
 
+EXCLUDED_LABELS = {
+    analysis.EXCLUDED_MARKED: gettext_lazy("Giảng viên chấm tay (tự luận, nộp tệp): điểm là nhận định của người "
+                                           "chấm, không có phương án để thống kê"),
+    analysis.EXCLUDED_DESCRIPTION: gettext_lazy("Đoạn mô tả: không có câu trả lời, không tính điểm"),
+}
+
+
 @forbidden_as_403
 def item_analysis(request, quiz_id):
     """Per-question statistics of a quiz over one unit in the staff member's scope; questions to review first."""
@@ -172,8 +182,11 @@ def item_analysis(request, quiz_id):
         query = f"?unit={unit.pk}" if unit else ""
         return redirect(reverse("assessments_admin:item_analysis", args=[quiz.pk]) + query)
     stored = quiz.item_analyses.filter(unit=unit).first()
+    rows = stored.items if stored else []
     items = [{**item, "reason_labels": [REASON_LABELS[r] for r in item["reasons"]]}
-             for item in (stored.items if stored else [])]
+             for item in rows if not item.get("excluded")]
+    excluded = [{**item, "reason_label": EXCLUDED_LABELS[item["excluded"]]} for item in rows if item.get("excluded")]
     return render(request, "assessments/admin/item_analysis.html", {
         "quiz": quiz, "unit": unit, "units": analysis.units_for(request.user), "analysis": stored, "items": items,
+        "excluded": excluded,
     })

@@ -194,19 +194,29 @@ def read_number(values: list[str]) -> str:
     return text
 
 
-def read_matches(values: list[str], allowed: list[int]) -> dict[str, int]:
-    """Pairs posted as `<stem id>:<answer id>`; an empty answer is "not chosen yet"."""
-    matches = {}
+def answer_rows(choices) -> dict[str, int]:
+    """Matching: each answer text with the first row (authored order) carrying it; grading compares texts, so
+    any row with the text stands for it."""
+    rows = {}
+    for choice in sorted(choices, key=lambda c: (c.sort_order or 0, c.pk)):
+        rows.setdefault(choice.match_text, choice.pk)
+    return rows
+
+
+def read_matches(values: list[str], stems: list[int], answers: dict[str, int]) -> dict[str, int]:
+    """Pairs posted as `<stem id>:<answer text>`; an empty answer is "not chosen yet". The page names an answer
+    by its text, never by a row id: the right answer's row is the stem's own row, so ids would give it away."""
+    pairs = []
     try:
         for value in values:
             stem, _sep, answer = value.partition(":")
             if answer:
-                matches[int(stem)] = int(answer)
+                pairs.append((int(stem), answer))
     except ValueError as exc:
         raise InvalidResponse(_("Câu ghép đôi không hợp lệ.")) from exc
-    if any(stem not in allowed or answer not in allowed for stem, answer in matches.items()):
+    if any(stem not in stems or answer not in answers for stem, answer in pairs):
         raise InvalidResponse(_("Phương án không thuộc câu hỏi này."))
-    return {str(stem): answer for stem, answer in matches.items()}
+    return {str(stem): answers[answer] for stem, answer in pairs}
 
 
 def read_ranking(values: list[str], allowed: list[int]) -> list[int]:

@@ -1,6 +1,9 @@
 """Item analysis of a quiz, as Moodle's quiz statistics: per question its facility (mean share of the
 points earned), its discrimination (point-biserial / Pearson correlation between the question's score
-and the rest of the attempt's score) and how often each option was chosen.
+and the rest of the attempt's score) and how often each option was chosen. Matching questions add the share
+of learners who matched each stem right and how credit spread (full, partial, none); numerical questions the
+share within a right answer's tolerance and the wrong values given most often. Questions a trainer marks
+(essay, file) and descriptions are listed apart, with the reason they are not analysed.
 
 Computed from graded attempts in a Celery task (`assessments.analyse_items`, queued through the outbox
 with ids only), stored in `ItemAnalysis` per quiz and unit, read by the admin view. The arithmetic is
@@ -8,7 +11,7 @@ plain Python (no numpy) so a test can check it against hand-worked values.
 """
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from math import sqrt
 
@@ -19,13 +22,18 @@ from accounts import access
 from localities.models import Locality, ground_q
 from outbox import services as outbox
 
-from .models import Attempt, AttemptQuestion, AttemptState, Choice, ItemAnalysis, Question, Quiz
+from . import describing, grading, selectors
+from .models import Attempt, AttemptQuestion, AttemptState, ItemAnalysis, Quiz
+from .specs import number_text
 
 TASK = "assessments.analyse_items"
 # Below these an item is worth a trainer's look (Moodle's usual reading of the two figures).
 LOW_DISCRIMINATION = 0.2
 TOO_EASY, TOO_HARD = 0.9, 0.2
 MIN_ATTEMPTS_FOR_UNCHOSEN = 10  # an option nobody chose means something only past a handful of attempts
+COMMON_WRONG_VALUES = 5  # numerical: how many of the most frequent wrong numbers to show
+# Why a question gets no statistics: its score is a trainer's judgement, or it has no answer at all.
+EXCLUDED_MARKED, EXCLUDED_DESCRIPTION = "marked", "description"
 
 
 @dataclass(frozen=True)
@@ -33,6 +41,11 @@ class Response:
     score: float  # points earned on the question
     max_points: float
     chosen: tuple[int, ...] = ()  # choice ids picked
+    response: dict = field(default_factory=dict)  # the stored answer, for the per-type details
+
+    @property
+    def blank(self) -> bool:
+        return not self.chosen and describing.is_blank(self.response)
 
 
 def mean(values: list[float]) -> float:
@@ -63,7 +76,8 @@ def question_statistics(attempts: list[dict[int, Response]]) -> dict[int, dict]:
         discrimination = pearson(scores, [total - r.score for r, total in rows])
         chosen = Counter(cid for r, _total in rows for cid in r.chosen)
         stats[qid] = {"n": len(rows), "facility": facility, "discrimination": discrimination,
-                      "chosen": dict(chosen), "blank": sum(1 for r, _t in rows if not r.chosen)}
+                      "chosen": dict(chosen), "blank": sum(1 for r, _t in rows if r.blank),
+                      "responses": [r.response for r, _total in rows]}
     return stats
 
 
@@ -109,27 +123,86 @@ def _responses(attempt_ids) -> list[dict[int, Response]]:
             .values_list("attempt_id", "question_id", "max_points", "answer__score", "answer__response"))
     for attempt_id, question_id, max_points, score, response in rows:
         chosen = tuple(int(c) for c in (response or {}).get("choices", []) if str(c).isdigit())
-        by_attempt[attempt_id][question_id] = Response(float(score or 0), float(max_points), chosen)
+        by_attempt[attempt_id][question_id] = Response(float(score or 0), float(max_points), chosen,
+                                                       response or {})
     return [by_attempt[pk] for pk in attempt_ids if pk in by_attempt]
+
+
+def matching_details(choices, responses: list[dict]) -> dict:
+    """Per stem the share of learners who matched it right; the mean share of stems right (Moodle's partial
+    credit) and how many earned full, partial or no credit."""
+    lines = [describing.match_lines(choices, response) for response in responses]
+    fractions = [sum(line.right for line in stems) / len(stems) if stems else 0.0 for stems in lines]
+    stems = [{"text": stem.text, "expected": stem.match_text,
+              "right": sum(1 for each in lines if each[i].right)}
+             for i, stem in enumerate(c for c in choices if c.text)]
+    for stem in stems:
+        stem["share"] = stem["right"] / len(responses)
+    return {"stems": stems, "partial_mean": mean(fractions),
+            "full": sum(1 for f in fractions if f == 1), "none": sum(1 for f in fractions if f == 0),
+            "partial": sum(1 for f in fractions if 0 < f < 1)}
+
+
+def numerical_details(choices, responses: list[dict]) -> dict:
+    """Share of numbers within a right answer's tolerance (full credit) or a partly right one, and the wrong
+    numbers given most often (as a Vietnamese reader writes them)."""
+    rows = sorted(choices, key=lambda c: (c.sort_order or 0, c.pk))
+    within = partly = 0
+    wrong = Counter()
+    for response in responses:
+        text = response.get("text", "")
+        match = grading.match_number(text, rows)
+        if match is not None and match.fraction >= 1:
+            within += 1
+        elif match is not None and match.fraction > 0:
+            partly += 1
+        elif grading.parse_number(text) is not None:
+            wrong[describing.number_as_entered(number_text(grading.parse_number(text)))] += 1
+    return {"within": within / len(responses), "partly": partly / len(responses),
+            "wrong_values": [[value, count] for value, count in wrong.most_common(COMMON_WRONG_VALUES)]}
+
+
+def _excluded_reason(question) -> str | None:
+    if question.widget == "description":
+        return EXCLUDED_DESCRIPTION
+    return EXCLUDED_MARKED if question.needs_marking else None
+
+
+def _details(question, choices, stat) -> dict:
+    if question.widget == "matching":
+        return {"matching": matching_details(choices, stat["responses"])}
+    if question.widget == "number":
+        return {"numerical": numerical_details(choices, stat["responses"])}
+    return {}
+
+
+def _options(question, choices, stat) -> list[dict]:
+    """How often each option was chosen: choice questions only (other types' rows are not picked)."""
+    if question.widget not in ("single", "multiple"):
+        return []
+    return [{"id": c.pk, "text": c.text, "is_correct": c.fraction > 0, "count": stat["chosen"].get(c.pk, 0),
+             "share": stat["chosen"].get(c.pk, 0) / stat["n"]} for c in choices]
 
 
 def _items(quiz: Quiz, stats: dict[int, dict]) -> list[dict]:
     positions = {qid: i for i, qid in enumerate(quiz.fixed_questions.order_by("sort_order", "pk")
                                                 .values_list("question_id", flat=True))}
-    texts = dict(Question.objects.filter(pk__in=stats).values_list("pk", "text"))
-    choices = defaultdict(list)
-    for choice in Choice.objects.filter(question_id__in=stats).order_by("question_id", "sort_order", "pk"):
-        choices[choice.question_id].append(choice)
-    items = []
+    questions, choices = selectors.specific_questions(stats)
+    items, excluded = [], []
     for qid, stat in stats.items():
-        options = [{"id": c.pk, "text": c.text, "is_correct": c.is_correct, "count": stat["chosen"].get(c.pk, 0),
-                    "share": stat["chosen"].get(c.pk, 0) / stat["n"]} for c in choices[qid]]
-        item = {"question_id": qid, "text": texts.get(qid, ""), "position": positions.get(qid, len(positions)),
-                "n": stat["n"], "facility": stat["facility"], "discrimination": stat["discrimination"],
-                "options": options, "blank": stat["blank"]}
+        question = questions[qid]
+        base = {"question_id": qid, "text": question.text, "widget": question.widget,
+                "position": positions.get(qid, len(positions)), "n": stat["n"]}
+        reason = _excluded_reason(question)
+        if reason:
+            excluded.append({**base, "excluded": reason})
+            continue
+        item = {**base, "facility": stat["facility"], "discrimination": stat["discrimination"],
+                "options": _options(question, choices.get(qid, []), stat), "blank": stat["blank"],
+                **_details(question, choices.get(qid, []), stat)}
         item["reasons"] = review_reasons(item)
         items.append(item)
-    return sorted(items, key=review_order)
+    return sorted(items, key=review_order) + sorted(excluded, key=lambda item: item["position"])
 
 
 def analyse(quiz_id: int, unit_id: int | None) -> ItemAnalysis:

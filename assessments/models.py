@@ -104,8 +104,9 @@ class Question(ClusterableModel, PolymorphicModel):
         """Feedback the author wrote for what this response chose (Moodle's per-answer feedback)."""
         return []
 
-    def read_response(self, values: list[str], upload, choice_ids: list[int]) -> dict:
-        """Turn posted values into the stored response; raise grading.InvalidResponse if malformed."""
+    def read_response(self, values: list[str], upload, choice_ids: list[int], choices=()) -> dict:
+        """Turn posted values into the stored response; raise grading.InvalidResponse if malformed.
+        `choice_ids` are the rows drawn for the attempt, `choices` the question's rows (matching reads texts)."""
         raise NotImplementedError
 
     def score_fraction(self, response: dict, choices) -> "grading.Fraction | None":
@@ -158,7 +159,7 @@ class SingleChoiceQuestion(Question):
         verbose_name = _("câu hỏi một lựa chọn")
         verbose_name_plural = _("câu hỏi một lựa chọn")
 
-    def read_response(self, values, upload, choice_ids):
+    def read_response(self, values, upload, choice_ids, choices=()):
         return {"choices": grading.read_choice_ids(values, choice_ids, at_most=1)}
 
     def score_fraction(self, response, choices):
@@ -193,7 +194,7 @@ class MultipleChoiceQuestion(Question):
         verbose_name = _("câu hỏi nhiều lựa chọn")
         verbose_name_plural = _("câu hỏi nhiều lựa chọn")
 
-    def read_response(self, values, upload, choice_ids):
+    def read_response(self, values, upload, choice_ids, choices=()):
         return {"choices": grading.read_choice_ids(values, choice_ids)}
 
     def score_fraction(self, response, choices):
@@ -221,7 +222,7 @@ class TrueFalseQuestion(Question):
         verbose_name = _("câu hỏi đúng/sai")
         verbose_name_plural = _("câu hỏi đúng/sai")
 
-    def read_response(self, values, upload, choice_ids):
+    def read_response(self, values, upload, choice_ids, choices=()):
         return {"value": grading.read_boolean(values)}
 
     def score_fraction(self, response, choices):
@@ -255,7 +256,7 @@ class ShortAnswerQuestion(Question):
     def accepted_list(self) -> list[str]:
         return [line.strip() for line in self.accepted_answers.splitlines() if line.strip()]
 
-    def read_response(self, values, upload, choice_ids):
+    def read_response(self, values, upload, choice_ids, choices=()):
         return {"text": grading.read_text(values, max_length=500)}
 
     def weighted_answers(self, choices) -> list[tuple[str, "grading.Fraction", str]]:
@@ -293,7 +294,7 @@ class OrderingQuestion(Question):
         verbose_name = _("câu hỏi sắp xếp")
         verbose_name_plural = _("câu hỏi sắp xếp")
 
-    def read_response(self, values, upload, choice_ids):
+    def read_response(self, values, upload, choice_ids, choices=()):
         return {"order": grading.read_ranking(values, choice_ids)}
 
     def score_fraction(self, response, choices):
@@ -312,7 +313,7 @@ class EssayQuestion(Question):
         verbose_name = _("câu hỏi tự luận")
         verbose_name_plural = _("câu hỏi tự luận")
 
-    def read_response(self, values, upload, choice_ids):
+    def read_response(self, values, upload, choice_ids, choices=()):
         return {"text": grading.read_text(values, max_length=20000)}
 
     def score_fraction(self, response, choices):
@@ -342,7 +343,7 @@ class FileAnswerQuestion(Question):
         kinds = {"audio": self.accept_audio, "image": self.accept_image, "pdf": self.accept_pdf}
         return {kind for kind, on in kinds.items() if on}
 
-    def read_response(self, values, upload, choice_ids):
+    def read_response(self, values, upload, choice_ids, choices=()):
         return {"file": grading.check_upload(upload, self.accepted_kinds(), MAX_ANSWER_FILE_BYTES)}
 
     def score_fraction(self, response, choices):
@@ -365,8 +366,9 @@ class MatchingQuestion(Question):
         verbose_name = _("câu hỏi ghép đôi")
         verbose_name_plural = _("câu hỏi ghép đôi")
 
-    def read_response(self, values, upload, choice_ids):
-        return {"matches": grading.read_matches(values, choice_ids)}
+    def read_response(self, values, upload, choice_ids, choices=()):
+        drawn = [c for c in choices if c.pk in set(choice_ids)]
+        return {"matches": grading.read_matches(values, [c.pk for c in drawn if c.text], grading.answer_rows(drawn))}
 
     def score_fraction(self, response, choices):
         return grading.score_matching(choices, response.get("matches", {}))
@@ -388,7 +390,7 @@ class NumericalQuestion(Question):
         verbose_name = _("câu hỏi trả lời bằng số")
         verbose_name_plural = _("câu hỏi trả lời bằng số")
 
-    def read_response(self, values, upload, choice_ids):
+    def read_response(self, values, upload, choice_ids, choices=()):
         return {"text": grading.read_number(values)}
 
     def _match(self, response, choices):
@@ -419,7 +421,7 @@ class DescriptionQuestion(Question):
         self.points = 0  # a description never counts
         super().save(*args, **kwargs)
 
-    def read_response(self, values, upload, choice_ids):
+    def read_response(self, values, upload, choice_ids, choices=()):
         return {}
 
     def score_fraction(self, response, choices):

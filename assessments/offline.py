@@ -115,10 +115,18 @@ def issue_draw(user, quiz: Quiz, now=None) -> dict:
 
 
 def _question_for_phone(question, order: list[int], choices) -> dict:
-    """What the phone shows: text and options in the drawn order, never which option is right."""
+    """What the phone shows: text and options in the drawn order, never which option is right. Short-answer
+    and numerical rows are the answers themselves: they stay on the server. A matching question sends its
+    stems and the answer texts apart (alphabetical), as the online page shows them."""
     texts = {c.pk: c.text for c in choices}
-    return {"id": question.pk, "text": question.text, "widget": question.widget,
-            "points": str(question.points), "choices": [{"id": pk, "text": texts[pk]} for pk in order]}
+    shown = {"id": question.pk, "text": question.text, "widget": question.widget, "points": str(question.points),
+             "choices": []}
+    if question.widget == "matching":
+        shown["choices"] = [{"id": pk, "text": texts[pk]} for pk in order if texts.get(pk)]
+        shown["options"] = sorted({c.match_text for c in choices}, key=lambda text: (text.casefold(), text))
+    elif question.uses_choices:
+        shown["choices"] = [{"id": pk, "text": texts[pk]} for pk in order]
+    return shown
 
 
 @dataclass(frozen=True)
@@ -282,7 +290,7 @@ def _drawn_items(draw: Draw, answers: dict[int, list[str]]) -> list[_Item]:
     if set(answers) - set(drawn):
         raise OfflineRefused(_("Bài làm có câu trả lời cho câu hỏi không thuộc đề đã tải về. Bài không được "
                                "chấm."))
-    questions, _choices = selectors.specific_questions(drawn)
+    questions, choices = selectors.specific_questions(drawn)
     if len(questions) != len(drawn):
         raise OfflineRefused(_("Đề bài đã thay đổi từ khi tải về. Hãy tải lại chuyên đề."))
     items = []
@@ -290,7 +298,7 @@ def _drawn_items(draw: Draw, answers: dict[int, list[str]]) -> list[_Item]:
         question, values = questions[qid], answers.get(qid)
         response = None
         if values is not None and question.widget != "file":  # files are sent online only
-            response = question.read_response(values, None, order)  # InvalidResponse: refused
+            response = question.read_response(values, None, order, choices.get(qid, []))  # InvalidResponse: refused
         items.append(_Item(question, order, response))
     return items
 

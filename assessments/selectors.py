@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts import access
 
+from . import describing
 from .exceptions import OutOfScope
 from .models import (
     QUESTION_TYPES,
@@ -87,24 +88,30 @@ class Item:
         return range(1, len(self.choices) + 1)
 
     @property
-    def match_rows(self) -> list[tuple[Choice, int | None]]:
-        """Matching: each stem (in drawn order) with the answer row chosen for it."""
+    def match_rows(self) -> list[tuple[Choice, str]]:
+        """Matching: each stem (in drawn order) with the answer text chosen for it ("" for none yet)."""
+        texts = {c.pk: c.match_text for c in self.choices}
         chosen = self.response.get("matches", {})
-        return [(c, chosen.get(str(c.pk))) for c in self.choices if c.text]
+        return [(c, texts.get(chosen.get(str(c.pk)), "")) for c in self.choices if c.text]
 
     @property
-    def match_options(self) -> list[Choice]:
-        """Matching: one row per distinct answer text, alphabetical (the stems carry the shuffle)."""
-        options = {}
-        for choice in sorted(self.choices, key=lambda c: (c.match_text.casefold(), c.pk)):
-            options.setdefault(choice.match_text, choice)
-        return list(options.values())
+    def match_options(self) -> list[str]:
+        """Matching: the distinct answer texts, alphabetical (the stems carry the shuffle). The page posts the
+        text: a row id would name the stem it belongs to."""
+        return sorted({c.match_text for c in self.choices}, key=lambda text: (text.casefold(), text))
 
     @property
     def match_review(self) -> list[tuple[Choice, str, bool]]:
-        texts = {c.pk: c.match_text for c in self.choices}
-        return [(stem, texts.get(chosen, ""), texts.get(chosen) == stem.match_text)
-                for stem, chosen in self.match_rows]
+        return [(stem, chosen, chosen == stem.match_text) for stem, chosen in self.match_rows]
+
+    @property
+    def number_as_entered(self) -> str:
+        """Numerical: the learner's number as typed, with a decimal comma."""
+        return describing.number_as_entered(self.response.get("text", ""))
+
+    @property
+    def is_description(self) -> bool:
+        return self.question.widget == "description"
 
     @property
     def weighted_answers(self) -> list[tuple[str, str]]:
@@ -347,3 +354,17 @@ def quizzes_for_author(user):
     for ids in taken:
         quizzes = quizzes.exclude(pk__in=ids)
     return quizzes
+
+
+def submitted_answers(user, quiz: Quiz):
+    """The answers of every submitted attempt of the quiz in the user's scope, learner by learner and attempt by
+    attempt, with the questions as their own types and their authored choices. Four queries whatever the number
+    of attempts; the rows stream (the caller iterates them once)."""
+    rows = access.filter_in_scope(
+        AttemptQuestion.objects.filter(attempt__quiz=quiz).exclude(attempt__state=AttemptState.IN_PROGRESS)
+        .select_related("attempt__user", "attempt__commune__parent", "answer")
+        .order_by("attempt__user_id", "attempt__number", "position"),
+        user, "attempt__commune__path")
+    question_ids = set(rows.order_by().values_list("question_id", flat=True).distinct())
+    questions, choices = specific_questions(question_ids)
+    return rows.iterator(chunk_size=2000), questions, choices

@@ -242,7 +242,8 @@ def save_answers(attempt: Attempt, posted: list[PostedAnswer], now=None) -> int:
         item = by_question.get(entry.question_id)
         if item is None:
             raise QuestionNotInAttempt(_("Câu hỏi không thuộc bài làm này."))
-        response = item.question.read_response(entry.values, entry.upload, item.attempt_question.choice_order)
+        response = item.question.read_response(entry.values, entry.upload, item.attempt_question.choice_order,
+                                                item.choices)
         if isinstance(item.question, FileAnswerQuestion) and entry.upload is None:
             continue  # a form posted without a new file keeps the file already sent
         answers.append((item, response, entry.upload))

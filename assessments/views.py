@@ -99,7 +99,7 @@ def review(request, attempt_id):
     items = selectors.attempt_items(attempt)
     return render(request, "assessments/review.html", {
         "attempt": attempt, "quiz": attempt.quiz, "items": items, "overdue": services.is_overdue(attempt),
-        "unanswered": sum(1 for item in items if not item.answer),
+        "unanswered": sum(1 for item in items if not item.answer and not item.is_description),
     })
 
 

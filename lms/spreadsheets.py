@@ -2,7 +2,8 @@
 
 An export hands over its lines as an iterable (a generator streams: XLSX through XlsxWriter's constant-memory
 mode, which keeps one row in memory; CSV line by line). A line is a list of values, or a `Styled` line (bold
-headers and totals, a larger title); CSV ignores styles.
+headers and totals, a larger title); CSV ignores styles. An XLSX workbook may hold several sheets
+(`sheets_to_bytes`, each with its own layout and lines).
 
 Cells are typed: numbers are numbers, dates and date-times are date cells (an aware date-time is written in
 local time without tzinfo: Excel has none), `None` is an empty cell, and everything else is text. Every text
@@ -121,6 +122,17 @@ class _Formats:
 
 
 def write_xlsx(output: BinaryIO, lines: Iterable, layout: Layout) -> None:
+    write_xlsx_sheets(output, [(layout, lines)])
+
+
+def sheets_to_bytes(sheets: Iterable[tuple[Layout, Iterable]]) -> bytes:
+    """An XLSX workbook of several sheets, each (layout, lines), written one after the other."""
+    output = io.BytesIO()
+    write_xlsx_sheets(output, sheets)
+    return output.getvalue()
+
+
+def write_xlsx_sheets(output: BinaryIO, sheets: Iterable[tuple[Layout, Iterable]]) -> None:
     import xlsxwriter
 
     # The options switch off XlsxWriter's guessing (a string becoming a formula, URL or number) for any
@@ -128,7 +140,13 @@ def write_xlsx(output: BinaryIO, lines: Iterable, layout: Layout) -> None:
     workbook = xlsxwriter.Workbook(output, {"constant_memory": True, "strings_to_formulas": False,
                                             "strings_to_urls": False, "strings_to_numbers": False})
     formats = _Formats(workbook)
-    sheet = workbook.add_worksheet(layout.sheet_name)
+    for layout, lines in sheets:
+        _write_sheet(workbook.add_worksheet(layout.sheet_name), formats, layout, lines)
+    workbook.close()
+
+
+def _write_sheet(sheet, formats: _Formats, layout: Layout, lines: Iterable) -> None:
+    # Constant-memory mode flushes a sheet row by row; the next sheet starts once this one is written.
     for column in sorted(set(layout.text_columns) | set(layout.widths)):
         text_format = formats.get(None, "@") if column in layout.text_columns else None
         sheet.set_column(column, column, layout.widths.get(column), text_format)
@@ -136,7 +154,6 @@ def write_xlsx(output: BinaryIO, lines: Iterable, layout: Layout) -> None:
         values, style = _values(line)
         for column, value in enumerate(values):
             _write_cell(sheet, formats, row_number, column, value, style)
-    workbook.close()
 
 
 def _write_cell(sheet, formats: _Formats, row: int, column: int, value, style: Styled | None) -> None:

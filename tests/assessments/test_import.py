@@ -155,3 +155,34 @@ def test_values_longer_than_their_columns_are_row_errors(db):
         importing.parse_table(_xlsx(rows), "cau-hoi.xlsx")
     assert [error.line for error in rejected.value.errors] == [2, 3]
     assert not Question.objects.exists()
+
+
+def test_template_authors_matching_and_numerical_questions(db):
+    """The template's matching and numerical rows, and a trainer's own rows with a decimal comma, import with
+    their pairs, values, tolerances and weights, and grade as authored."""
+    from decimal import Decimal
+
+    from assessments.models import MatchingQuestion, NumericalQuestion
+
+    own = _xlsx([["Số học", "Số", "Bao nhiêu phần trăm?", "2", "", "", "2,5:0,5 | %50%4", "", "", ""],
+                 ["Số học", "ghep doi", "Ghép đơn vị", "1", "", "Mét -> m | Gam -> g", "", "", "", ""]])
+    services.import_questions(importing.parse_table(importing.template_workbook(), "mau.xlsx")
+                              + importing.parse_table(own, "cua-toi.xlsx"))
+    template_matching = MatchingQuestion.objects.get(topic__name="Thông tin cơ sở")
+    assert [(c.text, c.match_text) for c in template_matching.choices.order_by("sort_order")] == [
+        ("Bản tin phát thanh", "Đài truyền thanh xã"), ("Bản tin thông tin cơ sở", "Bảng tin nhà văn hoá"),
+        ("", "Báo in")]
+    template_number = NumericalQuestion.objects.get(topic__name="Thông tin cơ sở")
+    assert [(c.text, c.tolerance, c.weight) for c in template_number.choices.order_by("sort_order")] == [
+        ("3", Decimal(1), Decimal(100)), ("5.5", Decimal("4.5"), Decimal(50))]
+    number = NumericalQuestion.objects.get(topic__name="Số học")
+    choices = list(number.choices.order_by("sort_order"))
+    assert [(c.text, c.tolerance, c.weight) for c in choices] == [
+        ("2.5", Decimal("0.5"), Decimal(100)), ("4", Decimal(0), Decimal(50))]
+    assert number.points == 2
+    assert number.score_fraction({"text": "2,9"}, choices) == 1
+    assert number.score_fraction({"text": "4"}, choices) == Decimal("0.5")
+    matching = MatchingQuestion.objects.get(topic__name="Số học")
+    pairs = list(matching.choices.order_by("sort_order"))
+    assert matching.score_fraction({"matches": {str(pairs[0].pk): pairs[1].pk}}, pairs) == 0
+    assert matching.score_fraction({"matches": {str(p.pk): p.pk for p in pairs}}, pairs) == 1

@@ -1,6 +1,7 @@
 """A learner answers imported matching, numerical and weighted questions through the pages (autosave form,
 submit) and sees per-answer feedback on the result page when the quiz lets them review."""
 
+import re
 from decimal import Decimal
 
 from django.urls import reverse
@@ -32,15 +33,19 @@ def test_learner_answers_new_types_and_sees_feedback(client, learner):
     items = {item.question.title: item for item in selectors.attempt_items(attempt)}
     match = items["Ghép"]
     stems = {stem.text: stem for stem, _chosen in match.match_rows}
-    options = {option.match_text: option for option in match.match_options}
-    assert sorted(options) == ["24", "27", "99"]
+    assert match.match_options == ["24", "27", "99"]
+    # Answers are named by their text: no option's value names the row of the stem it answers.
+    for stem in stems.values():
+        values = set(re.findall(rf'value="{stem.pk}:([^"]*)"', page))
+        assert values == {"", "24", "27", "99"}
     multiple = {c.text: c.pk for c in items["Nhiều"].choices}
     data = {"question": [str(i.question.pk) for i in items.values()],
-            f"q{match.question.pk}": [f"{stems['Bắc Giang'].pk}:{options['24'].pk}",
-                                      f"{stems['Bắc Ninh'].pk}:{options['99'].pk}"],
+            f"q{match.question.pk}": [f"{stems['Bắc Giang'].pk}:24", f"{stems['Bắc Ninh'].pk}:99"],
             f"q{items['Số'].question.pk}": ["6,5"],
             f"q{items['Nhiều'].question.pk}": [multiple["Tin"], multiple["Quảng cáo"]]}
     assert client.post(reverse("assessments:save", args=[attempt.pk]), data).status_code in (200, 302)
+    page = client.get(reverse("assessments:attempt", args=[attempt.pk])).content.decode()
+    assert f'value="{stems["Bắc Giang"].pk}:24" selected' in page  # the saved choice comes back
     client.post(reverse("assessments:submit", args=[attempt.pk]))
     attempt.refresh_from_db()
     # matching 1/2 of 1 point, numerical 50 % of 1, multiple 50 - 100 → 0; the description counts for nothing

@@ -278,11 +278,29 @@
         label.appendChild(select);
         box.appendChild(label);
       });
+    } else if (question.widget === "matching") {
+      // Answers are posted by their text, as on the online page: row ids would name each stem's answer.
+      question.choices.forEach(function (stem) {
+        var label = el("label", "opt rank", stem.text + " ");
+        var select = el("select");
+        select.name = name;
+        var none = el("option", "", "—");
+        none.value = stem.id + ":";
+        select.appendChild(none);
+        (question.options || []).forEach(function (text) {
+          var choice = el("option", "", text);
+          choice.value = stem.id + ":" + text;
+          select.appendChild(choice);
+        });
+        label.appendChild(select);
+        box.appendChild(label);
+      });
     } else if (question.widget === "file") {
       box.appendChild(el("p", "help", T.fileOnline));
     } else {
       var input = el(question.widget === "textarea" ? "textarea" : "input");
       input.name = name;
+      if (question.widget === "number") { input.setAttribute("inputmode", "decimal"); }
       input.setAttribute("aria-label", T.answer);
       box.appendChild(input);
     }
