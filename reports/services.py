@@ -146,9 +146,10 @@ def _serialise_recounts() -> None:
     """One recount at a time, whole: learners, their communes and every level above, until it commits. The
     next one then reads everything the earlier wrote, so an older count never overwrites a newer one.
 
-    A single named lock cannot form a cycle. Locking each learner and unit in id order did: a province that
-    is a commune's parent on today's map was taken in one recount's first statement and in another's second,
-    and the two deadlocked under load (2026-12-01). Batching already gives one recount every waiting learner,
+    A single named lock cannot form a cycle. Locking each learner and unit in id order did: a batch is
+    recounted in two passes in one transaction (learners in every program, learners in one program), so one
+    worker took district A in its first pass and B in its second while another did the opposite, and the two
+    deadlocked under load (2026-12-01). Batching already gives one recount every waiting learner,
     so running them one after another costs no throughput. The lock is advisory (lms.db): a row lock on a
     user or a unit would also be waited for by every request whose foreign-key checks hold those rows."""
     advisory_lock(RECOUNT_LOCK, [0])
