@@ -9,7 +9,7 @@ import re
 import markdown
 import nh3
 from django.db import models
-from django.utils.html import escape, linebreaks
+from django.utils.html import linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -55,7 +55,8 @@ def render(text: str, text_format: str) -> SafeString:
         return mark_safe(sanitise(text))  # noqa: S308 - nh3 output only
     if text_format == TextFormat.MARKDOWN:
         return mark_safe(sanitise(markdown.markdown(text)))  # noqa: S308 - nh3 output only
-    return linebreaks(escape(text))
+    # Django's linebreaks returns a plain str: unmarked, the template escaped its <p> and showed the tags.
+    return mark_safe(linebreaks(text, autoescape=True))  # noqa: S308 - every paragraph escaped
 
 
 def to_plain(text: str, text_format: str) -> str:

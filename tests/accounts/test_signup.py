@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -23,6 +25,16 @@ def test_signup_page_lists_communes_grouped_by_district(client, units, home_page
     page = client.get(reverse("signup")).content.decode()
     assert page.count("<optgroup") == 10 and 'id="province-form"' not in page
     assert "Xã Biển Động" in page or "Phường Thọ Xương" in page
+
+
+@pytest.mark.django_db
+def test_signup_with_the_commune_value_the_page_offers(client, district, commune, home_page):
+    """The value a phone sends is the one the page wrote: ids above 999 once came out as "10.042"."""
+    page = client.get(reverse("signup")).content.decode()
+    offered = re.search(rf'<option value="([^"]*)"[^>]*>{re.escape(commune.name)}</option>', page).group(1)
+    assert commune.pk > 999 and offered == str(commune.pk)
+    response = client.post(reverse("signup"), {**signup_data(district, commune), "commune": offered})
+    assert response.status_code == 302 and LearnerProfile.objects.get().commune == commune
 
 
 @pytest.mark.django_db

@@ -84,6 +84,6 @@ def test_export_reads_a_fixed_number_of_queries(db, django_assert_max_num_querie
 
     text = "\n\n".join(f"::Q{i}::Câu {i}? {{=a ~b#sai}}\n\nSố {i}? {{#{i}:1}}" for i in range(30))
     services.import_bank(importing.parse_gift(text.encode(), "Chủ đề"))
-    with django_assert_max_num_queries(5):  # questions (one join), choices, tags, topics
+    with django_assert_max_num_queries(6):  # types present, questions (one join), choices, tags, topics
         gift, left_out = exporting.export(Question.objects.all(), "gift")
     assert gift.count("::Q") == 30 and not left_out

