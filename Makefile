@@ -6,7 +6,7 @@ MANAGE := $(PY) manage.py
 # The PostgreSQL run of the suite; pytest-django creates and drops test_<name>.
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/lms
 
-.PHONY: install messages setup run test lint checks test-sqlite test-postgres test-e2e makemessages clean load
+.PHONY: install messages setup run test lint checks test-sqlite test-postgres test-e2e makemessages clean load load-nodes
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,7 +53,11 @@ test-e2e: install messages node_modules/.package-lock.json
 
 test: lint checks test-sqlite test-postgres test-e2e
 
-# The load test (a benchmark, not part of `make test`): USERS=205 DURATION=4m by default; see docs/performance.md.
+# The load tests (benchmarks, not part of `make test`; docs/performance.md): `load` on one gunicorn node,
+# `load-nodes` on the deploy shape (nginx in front of two nodes). USERS=205 DURATION=240 by default.
+load-nodes: install messages
+	SHAPE=nodes tests/bench/run_load.sh
+
 load: install messages
 	tests/bench/run_load.sh
 
