@@ -13,19 +13,13 @@ import pytest
 import requests
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.urls import reverse
 
-from accounts.models import User
-from assessments import services as assessment_services
 from assessments.models import Answer
-from courses import services as course_services
 from reports.models import ExportJob, LearnerProgramSummary
 
-from ..assessments.builders import make_file_question, make_quiz
 from ..conftest import PASSWORD
 from ..outbox.helpers import RedisServer, database_url, free_port
-from ..reports.test_stats_fixtures import course  # noqa: F401 - fixture
 from .nodes import ROOT, Node, csrf_token, node_env, sign_in
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n" + uuid.uuid4().hex.encode()
@@ -64,18 +58,6 @@ def nodes(shape):
     finally:
         for node in started:
             node.stop()
-
-
-@pytest.fixture
-def world(learner, district_manager, trainer, district, course):  # noqa: F811
-    # The test settings hash with MD5 (fast); the nodes run the real settings, which know PBKDF2 only.
-    hashed = PBKDF2PasswordHasher().encode(PASSWORD, "two-nodes-salt", iterations=1000)
-    User.objects.filter(pk__in=[learner.pk, district_manager.pk, trainer.pk]).update(password=hashed)
-    course_services.enrol(learner, course["program"])
-    question = make_file_question()
-    attempt = assessment_services.start_attempt(learner, make_quiz([question]))
-    return {"learner": learner, "manager": district_manager, "trainer": trainer, "district": district,
-            "question": question, "attempt": attempt}
 
 
 def test_two_nodes_share_sessions_uploads_lockouts_and_exports(shape, nodes, world):
