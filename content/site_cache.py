@@ -6,19 +6,19 @@ shows the change) and the other workers follow within the TTL. Wagtail keeps its
 way (Site.get_site_root_paths, the default cache). Learner progress and page content are never kept here.
 """
 
-import time
-
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http.request import split_domain_port
 from wagtail.models import Page, Site
 from wagtail.models.sites import get_site_for_hostname
 
+from lms.process_cache import ProcessCache
+
 from .models import OrganiserSettings
 
 TTL_SECONDS = 60
-_sites: dict[tuple[str, int], tuple[float, Site | None]] = {}
-_settings: dict[int, tuple[float, OrganiserSettings]] = {}
+_sites = ProcessCache(TTL_SECONDS)  # (host, port) -> Site or None
+_settings = ProcessCache(TTL_SECONDS)  # site id -> OrganiserSettings
 
 
 def clear():
@@ -26,8 +26,11 @@ def clear():
     _settings.clear()
 
 
-def _fresh(entry) -> bool:
-    return entry is not None and time.monotonic() - entry[0] < TTL_SECONDS
+def _site_for_host(host: str, port: int) -> Site | None:
+    try:
+        return get_site_for_hostname(host, port)
+    except Site.DoesNotExist:
+        return None
 
 
 def site_for_request(request) -> Site | None:
@@ -35,15 +38,8 @@ def site_for_request(request) -> Site | None:
     if hasattr(request, "_wagtail_site"):
         return request._wagtail_site
     key = (split_domain_port(request._get_raw_host())[0], request.get_port())
-    entry = _sites.get(key)
-    if not _fresh(entry):
-        try:
-            site = get_site_for_hostname(*key)
-        except Site.DoesNotExist:
-            site = None
-        entry = _sites[key] = (time.monotonic(), site)
-    request._wagtail_site = entry[1]
-    return entry[1]
+    request._wagtail_site = _sites.get(key, lambda: _site_for_host(*key))
+    return request._wagtail_site
 
 
 def organiser_settings_for_request(request) -> OrganiserSettings | None:
@@ -55,11 +51,9 @@ def organiser_settings_for_request(request) -> OrganiserSettings | None:
     site = site_for_request(request)
     if site is None:
         return None
-    entry = _settings.get(site.pk)
-    if not _fresh(entry):
-        entry = _settings[site.pk] = (time.monotonic(), OrganiserSettings.for_site(site))
-    setattr(request, attr, entry[1])
-    return entry[1]
+    organiser = _settings.get(site.pk, lambda: OrganiserSettings.for_site(site))
+    setattr(request, attr, organiser)
+    return organiser
 
 
 @receiver(post_save, sender=Site, dispatch_uid="content.site_cache.site_saved")

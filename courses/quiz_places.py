@@ -8,33 +8,24 @@ clears it at once, and the other workers follow within the TTL. Learners' facts 
 ground) are never kept here; local lessons linking a quiz are read live (courses.selectors).
 """
 
-import threading
-import time
-
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished
 
+from lms.process_cache import ProcessCache
+
 TTL_SECONDS = 30
-_lock = threading.Lock()
-_places: dict[int, tuple[float, tuple]] = {}
+_places = ProcessCache(TTL_SECONDS)
 
 
 def curriculum_places(quiz_id: int, read) -> tuple:
     """`read(quiz_id)` as of at most TTL_SECONDS ago."""
-    entry = _places.get(quiz_id)
-    if entry is not None and time.monotonic() - entry[0] < TTL_SECONDS:
-        return entry[1]
-    value = tuple(read(quiz_id))
-    with _lock:
-        _places[quiz_id] = (time.monotonic(), value)
-    return value
+    return _places.get(quiz_id, lambda: tuple(read(quiz_id)))
 
 
 def clear() -> None:
-    with _lock:
-        _places.clear()
+    _places.clear()
 
 
 @receiver(page_published, dispatch_uid="courses.quiz_places.published")

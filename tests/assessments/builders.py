@@ -1,7 +1,11 @@
 """Builders for quiz tests: sensible defaults, override what the test is about."""
 
+import io
 from decimal import Decimal
 
+from openpyxl import Workbook
+
+from assessments import importing
 from assessments.models import (
     Choice,
     EssayQuestion,
@@ -87,3 +91,14 @@ def make_quiz(questions=(), draws=(), **extra) -> Quiz:
 
 def correct_choice_ids(question) -> list[int]:
     return sorted(question.choices.filter(is_correct=True).values_list("pk", flat=True))
+
+
+def question_sheet(rows) -> bytes:
+    """An XLSX question file: the import template's header, then `rows`."""
+    workbook = Workbook()
+    workbook.active.append(importing.TEMPLATE_COLUMNS)
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -19,15 +19,7 @@ from assessments.models import (
 )
 from lms.tabular import ImportRejected
 
-
-def _xlsx(rows) -> bytes:
-    workbook = Workbook()
-    workbook.active.append(importing.TEMPLATE_COLUMNS)
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+from .builders import question_sheet
 
 
 def test_template_examples_import_every_type(db):
@@ -47,7 +39,7 @@ def test_template_examples_import_every_type(db):
 
 
 def test_broken_rows_are_all_reported_and_nothing_imported(db):
-    data = _xlsx([
+    data = question_sheet([
         ["Chủ đề", "Một lựa chọn", "Đúng?", "1", "", "A | B", "1", "", "", ""],      # line 2: fine
         ["Chủ đề", "Câu đố", "?", "1", "", "", "", "", "", ""],                       # 3: unknown kind
         ["Chủ đề", "Một lựa chọn", "?", "1", "", "A | B", "5", "", "", ""],           # 4: answer out of range
@@ -136,7 +128,7 @@ def test_learner_cannot_import(client, learner):
 @pytest.mark.parametrize("points", ["NaN", "nan", "sNaN", "-NaN", "Infinity"])
 def test_points_that_are_not_numbers_are_a_row_error(db, points):
     """Found by tests/security/test_properties.py: "NaN" raised decimal.InvalidOperation (a 500)."""
-    data = _xlsx([["Chủ đề", "Một lựa chọn", "Câu hỏi?", points, "", "A | B", "1", "", "", ""]])
+    data = question_sheet([["Chủ đề", "Một lựa chọn", "Câu hỏi?", points, "", "A | B", "1", "", "", ""]])
     with pytest.raises(ImportRejected) as rejected:
         importing.parse_table(data, "cau-hoi.xlsx")
     assert rejected.value.errors[0].line == 2 and points in rejected.value.errors[0].message
@@ -152,7 +144,7 @@ def test_values_longer_than_their_columns_are_row_errors(db):
     rows = [["T" * 201, "Một lựa chọn", "Câu hỏi?", "1", "", "A | B", "1", "", "", ""],
             ["Chủ đề", "Một lựa chọn", "Câu hỏi?", "1", "", "A | B", "1", "", "t" * 101, ""]]
     with pytest.raises(ImportRejected) as rejected:
-        importing.parse_table(_xlsx(rows), "cau-hoi.xlsx")
+        importing.parse_table(question_sheet(rows), "cau-hoi.xlsx")
     assert [error.line for error in rejected.value.errors] == [2, 3]
     assert not Question.objects.exists()
 
@@ -164,7 +156,7 @@ def test_template_authors_matching_and_numerical_questions(db):
 
     from assessments.models import MatchingQuestion, NumericalQuestion
 
-    own = _xlsx([["Số học", "Số", "Bao nhiêu phần trăm?", "2", "", "", "2,5:0,5 | %50%4", "", "", ""],
+    own = question_sheet([["Số học", "Số", "Bao nhiêu phần trăm?", "2", "", "", "2,5:0,5 | %50%4", "", "", ""],
                  ["Số học", "ghep doi", "Ghép đơn vị", "1", "", "Mét -> m | Gam -> g", "", "", "", ""]])
     services.import_questions(importing.parse_table(importing.template_workbook(), "mau.xlsx")
                               + importing.parse_table(own, "cua-toi.xlsx"))

@@ -3,13 +3,11 @@ questions are appended to it in file order after those it holds, in the import's
 a question the bank already has is appended as that question, one the quiz already holds is not appended
 again, so a double submit changes nothing. Another unit's quiz cannot be targeted by forging its id."""
 
-import io
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import Workbook
 
 from assessments import importing
 from assessments.models import Question, QuizQuestion
@@ -17,7 +15,7 @@ from assessments.selectors import quizzes_for_author
 from tests.conftest import make_staff
 from tests.courses.class_builders import make_class
 
-from .builders import make_quiz, make_single, make_topic
+from .builders import make_quiz, make_single, make_topic, question_sheet
 
 URL = reverse("assessments_admin:import")
 GIFT = """$CATEGORY: Nhập vào bài
@@ -40,16 +38,6 @@ def _texts(quiz) -> list[str]:
     ids = QuizQuestion.objects.filter(quiz=quiz).order_by("sort_order").values_list("question_id", flat=True)
     texts = dict(Question.objects.non_polymorphic().filter(pk__in=ids).values_list("pk", "text"))
     return [texts[pk] for pk in ids]
-
-
-def _xlsx(rows) -> bytes:
-    workbook = Workbook()
-    workbook.active.append(importing.TEMPLATE_COLUMNS)
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 @pytest.fixture
@@ -86,7 +74,7 @@ def test_a_question_already_in_the_bank_is_appended_as_that_question(client, tra
 
 @pytest.mark.django_db
 def test_xlsx_questions_are_appended(client, trainer, class_quiz):
-    data = _xlsx([["Bảng", "Một lựa chọn", "Câu bảng một?", "1", "", "A | B", "1", "", "", ""],
+    data = question_sheet([["Bảng", "Một lựa chọn", "Câu bảng một?", "1", "", "A | B", "1", "", "", ""],
                   ["Bảng", "Đúng sai", "Câu bảng hai.", "1", "", "", "Sai", "", "", ""]])
     client.force_login(trainer)
     client.post(URL, {"file": _upload("cau-hoi.xlsx", data), "quiz": class_quiz.pk})
