@@ -6,11 +6,23 @@ import re
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
+import pytest
 import requests
+from django.conf import settings
+from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parents[2]
+
+# The marks of every test that starts nodes.
+NODE_TEST_MARKS = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif("postgresql" not in settings.DATABASES["default"]["ENGINE"],
+                       reason="several nodes need PostgreSQL: the SQLite test database is in this process's memory"),
+]
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n" + uuid.uuid4().hex.encode()
 
 
 class Node:
@@ -64,3 +76,18 @@ def sign_in(session: requests.Session, node: Node, username: str, password: str)
     return session.post(node.url + "/accounts/login/", timeout=30, allow_redirects=False, data={
         "username": username, "password": password, "csrfmiddlewaretoken": form_token(page.text)},
         headers={"Referer": node.url + "/accounts/login/"})
+
+
+def send_file_answer(session: requests.Session, node: Node, question, attempt) -> requests.Response:
+    """The learner's PDF answer to a file question, saved through `node`."""
+    return session.post(node.url + reverse("assessments:save", args=[attempt.pk]), timeout=30,
+                        data={"question": [question.pk], "csrfmiddlewaretoken": csrf_token(session)},
+                        files={f"q{question.pk}": ("bai-lam.pdf", PDF, "application/pdf")},
+                        headers={"Referer": node.url + "/"}, allow_redirects=False)
+
+
+def ask_learner_export(session: requests.Session, node: Node, unit) -> requests.Response:
+    """A manager's CSV export of the unit's learners, asked for through `node` (no broker: it runs there)."""
+    return session.post(node.url + reverse("reports:unit_learner_export", args=[unit.pk]),
+                        data={"format": "csv", "csrfmiddlewaretoken": csrf_token(session)},
+                        headers={"Referer": node.url + "/"}, timeout=60, allow_redirects=False)

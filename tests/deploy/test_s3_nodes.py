@@ -10,7 +10,6 @@ import uuid
 import boto3
 import pytest
 import requests
-from django.conf import settings
 from django.urls import reverse
 from moto.server import ThreadedMotoServer
 
@@ -20,17 +19,11 @@ from reports.models import ExportJob
 
 from ..conftest import PASSWORD
 from ..outbox.helpers import database_url, free_port
-from .nodes import Node, csrf_token, node_env, sign_in
+from .nodes import NODE_TEST_MARKS, PDF, Node, ask_learner_export, node_env, send_file_answer, sign_in
 
 BUCKET = "lms-uploads"
 CREDENTIALS = {"aws_access_key_id": "node-key", "aws_secret_access_key": "node-secret", "region_name": "us-east-1"}
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n" + uuid.uuid4().hex.encode()
-
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif("postgresql" not in settings.DATABASES["default"]["ENGINE"],
-                       reason="several nodes need PostgreSQL: the SQLite test database is in this process's memory"),
-]
+pytestmark = NODE_TEST_MARKS
 
 
 @pytest.fixture
@@ -85,10 +78,7 @@ def test_uploads_and_exports_live_in_the_bucket_and_any_node_serves_them(store, 
     learner = requests.Session()
     assert sign_in(learner, second, world["learner"].username, PASSWORD).status_code == 302
     question, attempt = world["question"], world["attempt"]
-    saved = learner.post(second.url + reverse("assessments:save", args=[attempt.pk]), timeout=30,
-                         data={"question": [question.pk], "csrfmiddlewaretoken": csrf_token(learner)},
-                         files={f"q{question.pk}": ("bai-lam.pdf", PDF, "application/pdf")},
-                         headers={"Referer": second.url + "/"}, allow_redirects=False)
+    saved = send_file_answer(learner, second, question, attempt)
     assert saved.status_code in (200, 302), saved.text[:500]
     answer = Answer.objects.get(attempt_question__attempt=attempt)
     key = f"private/{answer.file.name}"
@@ -101,9 +91,7 @@ def test_uploads_and_exports_live_in_the_bucket_and_any_node_serves_them(store, 
     # An export made on the first node (the task runs in it: no broker) is an object too; the second serves it.
     manager = requests.Session()
     assert sign_in(manager, first, world["manager"].username, PASSWORD).status_code == 302
-    asked = manager.post(first.url + reverse("reports:unit_learner_export", args=[world["district"].pk]),
-                         data={"format": "csv", "csrfmiddlewaretoken": csrf_token(manager)},
-                         headers={"Referer": first.url + "/"}, timeout=60, allow_redirects=False)
+    asked = ask_learner_export(manager, first, world["district"])
     assert asked.status_code == 302, asked.text[:500]
     job = ExportJob.objects.get()
     assert f"private/{job.file.name}" in _keys(client, "private/")

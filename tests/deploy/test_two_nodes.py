@@ -12,7 +12,6 @@ import uuid
 import pytest
 import requests
 from axes.models import AccessAttempt
-from django.conf import settings
 from django.urls import reverse
 
 from assessments.models import Answer
@@ -20,15 +19,9 @@ from reports.models import ExportJob, LearnerProgramSummary
 
 from ..conftest import PASSWORD
 from ..outbox.helpers import RedisServer, database_url, free_port
-from .nodes import ROOT, Node, csrf_token, node_env, sign_in
+from .nodes import NODE_TEST_MARKS, PDF, ROOT, Node, ask_learner_export, node_env, send_file_answer, sign_in
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n" + uuid.uuid4().hex.encode()
-
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif("postgresql" not in settings.DATABASES["default"]["ENGINE"],
-                       reason="several nodes need PostgreSQL: the SQLite test database is in this process's memory"),
-]
+pytestmark = NODE_TEST_MARKS
 
 
 @pytest.fixture
@@ -76,10 +69,7 @@ def test_two_nodes_share_sessions_uploads_lockouts_and_exports(shape, nodes, wor
 
     # A file answer uploaded through the second node is served by the first (shared private folder).
     question, attempt = world["question"], world["attempt"]
-    saved = learner.post(second.url + reverse("assessments:save", args=[attempt.pk]), timeout=30,
-                         data={"question": [question.pk], "csrfmiddlewaretoken": csrf_token(learner)},
-                         files={f"q{question.pk}": ("bai-lam.pdf", PDF, "application/pdf")},
-                         headers={"Referer": second.url + "/"}, allow_redirects=False)
+    saved = send_file_answer(learner, second, question, attempt)
     assert saved.status_code in (200, 302), saved.text[:500]
     answer = Answer.objects.get(attempt_question__attempt=attempt)
     download = learner.get(first.url + reverse("assessments:answer_file", args=[answer.pk]), timeout=30)
@@ -96,9 +86,7 @@ def test_two_nodes_share_sessions_uploads_lockouts_and_exports(shape, nodes, wor
     # An export asked for on the first node downloads from the second.
     manager = requests.Session()
     assert sign_in(manager, first, world["manager"].username, PASSWORD).status_code == 302
-    asked = manager.post(first.url + reverse("reports:unit_learner_export", args=[world["district"].pk]),
-                         data={"format": "csv", "csrfmiddlewaretoken": csrf_token(manager)},
-                         headers={"Referer": first.url + "/"}, timeout=60, allow_redirects=False)
+    asked = ask_learner_export(manager, first, world["district"])
     assert asked.status_code == 302, asked.text[:500]
     job = ExportJob.objects.get()
     assert job.file, job.status
