@@ -1,8 +1,12 @@
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import Q
 
+from lms.precompiled import Precompiled
+
 from .models import User
 from .phone import normalize_phone
+
+_USER_BY_ID = Precompiled(lambda user_id: User._default_manager.filter(pk=user_id), numbers=("user_id",))
 
 
 def find_account(identifier: str) -> User | None:
@@ -36,5 +40,11 @@ class UsernameOrPhoneBackend(ModelBackend):
         return True
 
     def get_user(self, user_id):
-        user = super().get_user(user_id)
+        """The signed-in user of a request, by a query compiled once per process: Django's own `get()` spent
+        ~0.4 ms building the SQL on every request, twenty times the query's run."""
+        try:
+            user_id = int(user_id)
+        except (TypeError, ValueError):
+            return None
+        user = next(iter(_USER_BY_ID.raw(user_id=user_id)), None)
         return user if user is not None and user.is_active else None

@@ -22,9 +22,9 @@ from wagtail.views import serve_chain
 from wagtail.wagtail_hooks import check_view_restrictions
 
 from content import site_cache
+from lms.precompiled import Precompiled
 
 from .models import LessonPage, ProgramPage
-from .precompiled import Precompiled
 
 MODEL_BY_COMPONENTS = {2: ProgramPage, 4: LessonPage}  # program index / program / module / lesson
 

@@ -143,7 +143,7 @@ class ModuleRow:
 def program_detail(user, program: ProgramPage) -> dict:
     """The program page: its modules, the learner's progress, enrolment and completions. Four queries for a
     learner (modules, the learner's facts, module completions, required lessons with the learner's
-    completions), two for a visitor; the hot ones compiled once (courses/precompiled.py)."""
+    completions), two for a visitor; the hot ones compiled once (lms/precompiled.py)."""
     modules = list(_PROGRAM_QUERIES.modules().raw(program_path=program.path, depth=program.depth + 1))
     facts = learner_facts(user, program.pk, program_completed=True)
     done_modules = _completed_modules_under(user, program)
@@ -164,7 +164,7 @@ class _ProgramQueries:
 
     @functools.cache  # noqa: B019 - one instance for the process
     def modules(self):
-        from .precompiled import Precompiled
+        from lms.precompiled import Precompiled
 
         return Precompiled(lambda program_path, depth: ModulePage.objects.live().filter(
             path__startswith=program_path, depth=depth).annotate(prerequisite_title=F("prerequisite__title"))
@@ -173,7 +173,7 @@ class _ProgramQueries:
 
     @functools.cache  # noqa: B019
     def lessons(self):
-        from .precompiled import Precompiled
+        from lms.precompiled import Precompiled
 
         def build(program_path, user_id):
             done = LessonProgress.objects.filter(user_id=user_id, lesson=OuterRef("pk"), completed_at__isnull=False)
@@ -185,7 +185,7 @@ class _ProgramQueries:
 
     @functools.cache  # noqa: B019
     def module_completions(self):
-        from .precompiled import Precompiled
+        from lms.precompiled import Precompiled
 
         return Precompiled(lambda program_path, user_id: ModuleCompletion.objects.filter(
             user_id=user_id, module__path__startswith=program_path).only("pk", "module_id"),
@@ -355,7 +355,7 @@ def lesson_detail(user, lesson: LessonPage) -> dict:
 def _family_query():
     from wagtail.models import Page
 
-    from .precompiled import Precompiled
+    from lms.precompiled import Precompiled
 
     def build(program_path, module_path, depth):
         return (Page.objects.filter(Q(path__in=[program_path, module_path])

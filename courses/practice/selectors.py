@@ -3,9 +3,9 @@
 from django.http import Http404
 
 from accounts import access
+from lms.precompiled import Precompiled
 
 from ..models import LessonPage, PracticeStatus, PracticeSubmission
-from ..precompiled import Precompiled
 
 _RELATED = ("user", "commune", "lesson")
 

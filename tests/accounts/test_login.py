@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from accounts.models import User
 from tests.conftest import PASSWORD, make_user
 
 
@@ -52,3 +53,19 @@ def test_logout_is_post_only_and_password_change_works(client, home_page):
     assert user.check_password("Thay-doi-2024!")
     client.post(reverse("logout"))
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_the_session_user_is_read_back_and_a_disabled_account_is_signed_out(client, learner):
+    """The request's user comes from a query compiled once (accounts.backends): the same user, and none for an
+    account disabled since it signed in or for a session whose user id is not a number."""
+    from accounts.backends import UsernameOrPhoneBackend
+
+    client.force_login(learner)
+    assert client.get(reverse("courses:my_learning")).status_code == 200
+    backend = UsernameOrPhoneBackend()
+    assert backend.get_user(str(learner.pk)) == learner and backend.get_user(learner.pk).phone == learner.phone
+    assert backend.get_user("not-a-number") is None and backend.get_user(learner.pk + 10**6) is None
+    User.objects.filter(pk=learner.pk).update(is_active=False)
+    assert backend.get_user(learner.pk) is None
+    assert client.get(reverse("courses:my_learning")).status_code == 302  # sent to sign in

@@ -1,11 +1,11 @@
-"""A queryset's SQL built once per process and run again with other values.
+"""A queryset's SQL built once per process and run again with other values (plumbing: imports no app).
 
-The learner pages run a handful of queries whose building (resolving lookups, joins and annotations over the
-thirty-odd columns of a Wagtail page) cost more Python than the database spends answering them. A
-`Precompiled` query is written with the ORM as usual, with markers in place of the values that change; its SQL
-and parameters are taken once, and each call substitutes the values and runs it through `Model.objects.raw`
-(same columns, same converters, annotations become attributes). Only for querysets whose shape does not
-depend on the values.
+The learner pages (and every signed-in request, for its user) run a handful of queries whose building
+(resolving lookups, joins and annotations over the thirty-odd columns of a Wagtail page) cost more Python than
+the database spends answering them. A `Precompiled` query is written with the ORM as usual, with markers in
+place of the values that change; its SQL and parameters are taken once, and each call substitutes the values
+and runs it through `Model.objects.raw` (same columns, same converters, annotations become attributes). Only
+for querysets whose shape does not depend on the values.
 """
 
 from django.db import connection
