@@ -1,8 +1,10 @@
 import hashlib
 import json
+import re
 
 from django import template
 from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.template.defaultfilters import filesizeformat
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -52,10 +54,9 @@ def _read_duration(document) -> str:
 
 BODY_CACHE_SECONDS = 600
 
-
-# Blocks whose HTML depends on the learner (a practice task shows their hand-in form): rendered on every
-# request with the page's context, never cached.
-LEARNER_BLOCKS = {"practice"}
+# Where a practice task's hand-in (the learner's status and form) goes in the kept body: the block's template
+# writes the marker when it renders for the cache, and each request puts the learner's own part in its place.
+HAND_IN_SLOT = re.compile(r"<!--lms:hand-in:([\w-]+)-->")
 
 
 @register.simple_tag(takes_context=True)
@@ -63,31 +64,32 @@ def lesson_body(context, page) -> str:
     """The lesson's content blocks as HTML, rendered once per content and language, then kept in the cache.
 
     The key holds a digest of the stored blocks themselves, so an edit saved or published is a new key and shows
-    on the next request, whether or not it made a revision. Cached blocks render without the page's context (no
-    user, no request): nothing of one learner can be kept and shown to another; the blocks of LEARNER_BLOCKS
-    are left out of the cache and rendered here with the context. A document or image replaced under an
-    unchanged lesson shows within BODY_CACHE_SECONDS."""
+    on the next request, whether or not it made a revision. The blocks render without the page's context (no
+    user, no request): nothing of one learner can be kept and shown to another. A practice task leaves a slot
+    for the hand-in, filled on each request (`hand_in`). A document or image replaced under an unchanged lesson
+    shows within BODY_CACHE_SECONDS."""
     raw = json.dumps(list(page.body.raw_data), sort_keys=True, default=str).encode()
     key = f"courses:lesson-body:{page.pk}:{hashlib.blake2b(raw, digest_size=16).hexdigest()}:{get_language()}"
-    parts = cache.get(key)
-    if parts is None:
-        parts = [None if block.block_type in LEARNER_BLOCKS else str(block.render_as_block()) for block in page.body]
-        cache.set(key, parts, BODY_CACHE_SECONDS)
-    # page.body[index] turns only blocks of that type into values: the cached blocks' images and documents
-    # are not read again (list(page.body) would read them all on every request).
-    html = "".join(part if part is not None else str(page.body[index].render_as_block(context=context.flatten()))
-                   for index, part in enumerate(parts))
-    return mark_safe(html)  # noqa: S308 - the blocks' own templates escaped it
-@register.simple_tag(takes_context=True)
-def practice_submission(context, block_id):
-    """The learner's hand-in for this practice task of the lesson on the page (one query, only for an
-    enrolled learner: the page shows no form to anyone else)."""
+    html = cache.get(key)
+    if html is None:
+        html = "".join(str(block.render_as_block(context={"hand_in_slots": True})) for block in page.body)
+        cache.set(key, html, BODY_CACHE_SECONDS)
+    if "<!--lms:hand-in:" in html:
+        html = HAND_IN_SLOT.sub(lambda match: hand_in(context, page, match[1]), html)
+    return mark_safe(html)  # noqa: S308 - the blocks' own templates escaped it; hand_in's template too
+
+
+def hand_in(context, page, block_id: str) -> str:
+    """The enrolled learner's part of a practice task: what they handed in, its mark, and the form (one query).
+    Nothing for anyone else: a visitor, a learner not enrolled, or a lesson still locked."""
     from ..practice.selectors import learner_submission
 
-    page, request = context.get("page"), context.get("request")
-    if page is None or request is None or not context.get("enrolment") or context.get("locked"):
-        return None
-    return learner_submission(request.user, page.pk, block_id)
+    request = context.get("request")
+    if request is None or not context.get("enrolment") or context.get("locked"):
+        return ""
+    done = learner_submission(request.user, page.pk, block_id)
+    return render_to_string("courses/blocks/practice_hand_in.html", {
+        "page": page, "id": block_id, "done": done, "csrf_token": context.get("csrf_token")})
 
 
 @register.simple_tag(takes_context=True)

@@ -68,6 +68,25 @@ def test_learner_hands_in_a_recording_and_sees_it_waiting(client, enrolled, less
 
 
 @pytest.mark.django_db
+def test_the_kept_lesson_body_gives_each_learner_their_own_hand_in(client, enrolled, lesson, commune):
+    """The lesson body is rendered once and kept; the hand-in under a task is filled in per request."""
+    neighbour = make_learner(commune, phone="0987000002", full_name="Học Viên Hai")
+    learning.enrol(neighbour, lesson.get_parent().get_parent().specific)
+    client.force_login(enrolled)
+    client.get(lesson.url)  # the body is kept from here on
+    assert post(client, lesson, {"text": "Bản tin của học viên một"}).status_code == 302
+    mine = client.get(lesson.url).content.decode()
+    assert "Bản tin của học viên một" in mine and "Nộp lại" in mine and "Ghi âm một bản tin 2 phút." in mine
+    client.force_login(neighbour)
+    theirs = client.get(lesson.url).content.decode()
+    assert "Bản tin của học viên một" not in theirs and "Nộp bài thực hành" in theirs
+    assert f'action="{reverse("courses:practice_submit", args=[lesson.pk, TASK])}"' in theirs
+    client.logout()
+    visitor = client.get(lesson.url).content.decode()
+    assert "Ghi âm một bản tin 2 phút." in visitor and "practice-text" not in visitor and "lms:hand-in" not in visitor
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("data", [
     {"text": "", "file": SimpleUploadedFile("ban-tin.mp3", HTML)},          # a web page renamed .mp3
     {"text": "", "file": SimpleUploadedFile("ban-tin.exe", b"MZ" + b"\0" * 64)},  # not an accepted type
