@@ -4,8 +4,8 @@ import re
 
 from django import template
 from django.core.cache import cache
-from django.template.loader import render_to_string
 from django.template.defaultfilters import filesizeformat
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
