@@ -46,5 +46,5 @@ class UsernameOrPhoneBackend(ModelBackend):
             user_id = int(user_id)
         except (TypeError, ValueError):
             return None
-        user = next(iter(_USER_BY_ID.raw(user_id=user_id)), None)
+        user = next(iter(_USER_BY_ID.rows(user_id=user_id)), None)
         return user if user is not None and user.is_active else None

@@ -72,7 +72,7 @@ def curriculum_page(request, path: str):
     if query is None or site is None or request.method not in ("GET", "HEAD"):
         return None
     root = site.root_page
-    page = next(iter(query.raw(url_path=root.url_path + "/".join(components) + "/", root_path=root.path,
+    page = next(iter(query.rows(url_path=root.url_path + "/".join(components) + "/", root_path=root.path,
                                depth=root.depth + len(components))), None)
     if page is None or page.view_restricted or page.alias_of_id:
         return None

@@ -144,7 +144,7 @@ def program_detail(user, program: ProgramPage) -> dict:
     """The program page: its modules, the learner's progress, enrolment and completions. Four queries for a
     learner (modules, the learner's facts, module completions, required lessons with the learner's
     completions), two for a visitor; the hot ones compiled once (lms/precompiled.py)."""
-    modules = list(_PROGRAM_QUERIES.modules().raw(program_path=program.path, depth=program.depth + 1))
+    modules = list(_PROGRAM_QUERIES.modules().rows(program_path=program.path, depth=program.depth + 1))
     facts = learner_facts(user, program.pk, program_completed=True)
     done_modules = _completed_modules_under(user, program)
     figures = _program_progress(user, program)
@@ -198,8 +198,8 @@ _PROGRAM_QUERIES = _ProgramQueries()
 def _completed_modules_under(user, program) -> set[int]:
     if not user.is_authenticated:
         return set()
-    return {row.module_id for row in _PROGRAM_QUERIES.module_completions().raw(program_path=program.path,
-                                                                               user_id=user.pk)}
+    completions = _PROGRAM_QUERIES.module_completions().rows(program_path=program.path, user_id=user.pk)
+    return {row.module_id for row in completions}
 
 
 def _program_progress(user, program) -> dict[str, ProgressFigures]:
@@ -209,7 +209,7 @@ def _program_progress(user, program) -> dict[str, ProgressFigures]:
     module_path_length = len(program.path) + STEP
     figures: dict[str, ProgressFigures] = {}
     user_id = user.pk if user.is_authenticated else 0
-    for lesson in _PROGRAM_QUERIES.lessons().raw(program_path=program.path, user_id=user_id):
+    for lesson in _PROGRAM_QUERIES.lessons().rows(program_path=program.path, user_id=user_id):
         if lesson.local_unit_id is not None and prefixes is not None and not overlaps(lesson.local_unit_path,
                                                                                      prefixes):
             continue
@@ -376,7 +376,7 @@ def _lesson_family(lesson: LessonPage):
     global _FAMILY
     _FAMILY = _FAMILY or _family_query()
     module_path, program_path = parent_path(lesson), parent_path(lesson, 2)
-    rows = list(_FAMILY.raw(program_path=program_path, module_path=module_path, depth=lesson.depth))
+    rows = _FAMILY.rows(program_path=program_path, module_path=module_path, depth=lesson.depth)
     by_path = {row.path: row for row in rows}
     siblings = [row for row in rows if row.depth == lesson.depth]
     return by_path[module_path], by_path[program_path], siblings

@@ -3,12 +3,15 @@
 The learner pages (and every signed-in request, for its user) run a handful of queries whose building
 (resolving lookups, joins and annotations over the thirty-odd columns of a Wagtail page) cost more Python than
 the database spends answering them. A `Precompiled` query is written with the ORM as usual, with markers in
-place of the values that change; its SQL and parameters are taken once, and each call substitutes the values
-and runs it through `Model.objects.raw` (same columns, same converters, annotations become attributes). Only
-for querysets whose shape does not depend on the values.
+place of the values that change; its SQL and parameters are taken once. Each call substitutes the values, runs
+the SQL on a cursor and turns the rows into model instances as `Model.objects.raw` would (same columns, same
+converters, annotations become attributes), with the columns' fields and converters also resolved once, not
+on every call as a `RawQuerySet` does. Only for querysets whose shape does not depend on the values.
 """
 
-from django.db import connection
+import weakref
+
+from django.db import DEFAULT_DB_ALIAS, connections
 
 _INT_BASE = 2_147_000_000  # integer markers: values no depth takes, inside a 32-bit column's range
 
@@ -27,6 +30,7 @@ class Precompiled:
         `number(i)` for each of `numbers`, in that order."""
         self._build, self._texts, self._numbers = build, tuple(texts), tuple(numbers)
         self._compiled = None
+        self._readers = weakref.WeakKeyDictionary()  # per connection: converters are bound to its operations
 
     def _compile(self):
         queryset = self._build(*(text(name) for name in self._texts),
@@ -34,13 +38,21 @@ class Precompiled:
         sql, params = queryset.query.sql_with_params()
         return queryset.model, sql, params
 
-    def raw(self, **values):
+    def rows(self, **values) -> list:
+        """The queryset's rows for these values, as model instances."""
         if self._compiled is None:
             self._compiled = self._compile()
         model, sql, params = self._compiled
-        return model.objects.raw(sql, [self._value(param, values) for param in params])
+        connection = connections[DEFAULT_DB_ALIAS]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [self._value(param, values, connection) for param in params])
+            rows = cursor.fetchall()
+            reader = self._readers.get(connection)
+            if reader is None:
+                reader = self._readers[connection] = _RowReader(model, [c[0] for c in cursor.description], connection)
+        return [reader.instance(row) for row in rows]
 
-    def _value(self, param, values):
+    def _value(self, param, values, connection):
         numbered = isinstance(param, int) and not isinstance(param, bool)
         if numbered and _INT_BASE <= param < _INT_BASE + len(self._numbers):
             return values[self._numbers[param - _INT_BASE]]
@@ -52,3 +64,37 @@ class Precompiled:
                 if escaped in param:  # a LIKE pattern (startswith): escape the value as Django did the marker
                     return param.replace(escaped, connection.ops.prep_for_like_query(values[name]))
         return param
+
+
+class _RowReader:
+    """Rows of one query's columns to instances of `model`: RawModelIterable's steps, resolved once."""
+
+    def __init__(self, model, columns: list[str], connection):
+        to_name = connection.introspection.identifier_converter
+        fields = {to_name(field.column): field for field in model._meta.fields}
+        init_fields = [field for field in model._meta.fields if to_name(field.column) in columns]
+        if model._meta.pk not in init_fields:
+            raise ValueError(f"a precompiled query of {model.__name__} must select its primary key")
+        self.model, self.connection, self.db = model, connection, connection.alias
+        self.init_names = [field.attname for field in init_fields]
+        self.init_positions = [columns.index(to_name(field.column)) for field in init_fields]
+        self.annotations = [(column, pos) for pos, column in enumerate(columns) if column not in fields]
+        self.converters = []
+        for pos, column in enumerate(columns):
+            if column in fields:
+                col = fields[column].get_col(fields[column].model._meta.db_table)
+                functions = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+                if functions:
+                    self.converters.append((pos, functions, col))
+
+    def instance(self, row):
+        values = list(row)
+        for pos, functions, col in self.converters:
+            value = values[pos]
+            for function in functions:
+                value = function(value, col, self.connection)
+            values[pos] = value
+        instance = self.model.from_db(self.db, self.init_names, [values[pos] for pos in self.init_positions])
+        for column, pos in self.annotations:
+            setattr(instance, column, values[pos])
+        return instance

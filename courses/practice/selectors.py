@@ -24,7 +24,7 @@ _LEARNER_SUBMISSION = Precompiled(
 def learner_submission(user, lesson_id: int, block_id: str) -> PracticeSubmission | None:
     if not user.is_authenticated:
         return None
-    found = _LEARNER_SUBMISSION.raw(block_id=block_id, user_id=user.pk, lesson_id=lesson_id)
+    found = _LEARNER_SUBMISSION.rows(block_id=block_id, user_id=user.pk, lesson_id=lesson_id)
     return next(iter(found), None)
 
 

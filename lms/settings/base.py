@@ -165,7 +165,7 @@ if CACHE_URL:
     }}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-_SESSION_ENGINES = {"db": "django.contrib.sessions.backends.db",
+_SESSION_ENGINES = {"db": "lms.sessions",  # Django's database sessions, read by a precompiled query
                     "cached_db": "django.contrib.sessions.backends.cached_db"}
 SESSION_ENGINE = _SESSION_ENGINES[env_choice("SESSION_STORE", "db", tuple(_SESSION_ENGINES))]
 if SESSION_ENGINE.endswith("cached_db") and not CACHE_URL:

@@ -1,0 +1,55 @@
+"""lms.precompiled: a query's SQL built once, its rows read as the ORM reads them (same values after the
+database's converters, deferred fields, annotations), with the values of each call escaped as Django would."""
+
+import datetime
+
+import pytest
+from django.db.models import F, Value
+from django.db.models.functions import Length
+
+from accounts.models import User
+from lms.precompiled import Precompiled
+from tests.conftest import make_user
+
+BY_PREFIX = Precompiled(lambda prefix, limit: User.objects.filter(username__startswith=prefix, pk__lt=limit)
+                        .annotate(name_length=Length("username"), marker=Value("x")).order_by("username"),
+                        texts=("prefix",), numbers=("limit",))
+ONLY_NAMES = Precompiled(lambda prefix: User.objects.filter(username__startswith=prefix).only("pk", "username")
+                         .order_by("pk"), texts=("prefix",))
+
+
+@pytest.mark.django_db
+def test_rows_hold_the_values_the_orm_reads():
+    first = make_user("a%b1")
+    first.last_login = datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=datetime.UTC)
+    first.save()
+    make_user("axb2"), make_user("a%c3")
+    rows = BY_PREFIX.rows(prefix="a%b", limit=10**9)
+    assert [row.username for row in rows] == ["a%b1"]  # "%" in a value is a character, not a wildcard
+    row, orm = rows[0], User.objects.get(username="a%b1")
+    for field in User._meta.concrete_fields:
+        assert getattr(row, field.attname) == getattr(orm, field.attname), field.name
+    assert row.last_login == first.last_login and row.last_login.tzinfo is not None
+    assert isinstance(row.is_active, bool) and row.is_active is True
+    assert (row.name_length, row.marker, row._state.adding) == (4, "x", False)
+    assert [row.username for row in BY_PREFIX.rows(prefix="a", limit=10**9)] == ["a%b1", "a%c3", "axb2"]
+    assert BY_PREFIX.rows(prefix="a", limit=first.pk) == []
+
+
+@pytest.mark.django_db
+def test_fields_left_out_are_deferred_and_load_on_use(django_assert_num_queries):
+    user = make_user("deferred-one", full_name="Học Viên Hoãn")
+    with django_assert_num_queries(1):
+        [row] = ONLY_NAMES.rows(prefix="deferred-")
+    assert row.get_deferred_fields() >= {"full_name", "password"}
+    with django_assert_num_queries(1):
+        assert row.full_name == user.full_name == "Học Viên Hoãn"
+
+
+@pytest.mark.django_db
+def test_a_query_without_the_primary_key_is_refused():
+    no_pk = Precompiled(lambda prefix: User.objects.filter(username__startswith=prefix)
+                        .annotate(name=F("username")).values_list("username"), texts=("prefix",))
+    make_user("no-pk")
+    with pytest.raises(ValueError, match="primary key"):
+        no_pk.rows(prefix="no-")
