@@ -141,13 +141,14 @@ class ModuleRow:
 
 
 def program_detail(user, program: ProgramPage) -> dict:
-    """The program page: its modules, the learner's progress, enrolment and completions. Four queries for a
-    learner (modules, the learner's facts, module completions, required lessons with the learner's
-    completions), two for a visitor; the hot ones compiled once (lms/precompiled.py)."""
-    modules = list(_PROGRAM_QUERIES.modules().rows(program_path=program.path, depth=program.depth + 1))
+    """The program page: its modules, the learner's progress, enrolment and completions. Four queries for an
+    enrolled learner (modules, the learner's facts, module completions, required lessons with the learner's
+    completions), one for a visitor; the hot ones compiled once (lms/precompiled.py). Progress is counted only
+    for an enrolled learner: nobody else is shown any."""
+    modules = _PROGRAM_QUERIES.modules().rows(program_path=program.path, depth=program.depth + 1)
     facts = learner_facts(user, program.pk, program_completed=True)
     done_modules = _completed_modules_under(user, program)
-    figures = _program_progress(user, program)
+    figures = _program_progress(user, program) if facts.enrolment_id else {}
     rows = [ModuleRow(m, bool(m.prerequisite_id and m.prerequisite_id not in done_modules),
                       m.pk in done_modules, figures.get(m.path, ProgressFigures())) for m in modules]
     return {
@@ -179,7 +180,7 @@ class _ProgramQueries:
             done = LessonProgress.objects.filter(user_id=user_id, lesson=OuterRef("pk"), completed_at__isnull=False)
             return (LessonPage.objects.live().filter(path__startswith=program_path, required=True)
                     .annotate(is_done=Exists(done), local_unit_path=F("local_unit__path"))
-                    .only("pk", "path", "local_unit_id"))
+                    .values_list("path", "local_unit_id", "local_unit_path", "is_done"))
 
         return Precompiled(build, texts=("program_path",), numbers=("user_id",))
 
@@ -188,7 +189,7 @@ class _ProgramQueries:
         from lms.precompiled import Precompiled
 
         return Precompiled(lambda program_path, user_id: ModuleCompletion.objects.filter(
-            user_id=user_id, module__path__startswith=program_path).only("pk", "module_id"),
+            user_id=user_id, module__path__startswith=program_path).values_list("module_id"),
             texts=("program_path",), numbers=("user_id",))
 
 
@@ -198,8 +199,8 @@ _PROGRAM_QUERIES = _ProgramQueries()
 def _completed_modules_under(user, program) -> set[int]:
     if not user.is_authenticated:
         return set()
-    completions = _PROGRAM_QUERIES.module_completions().rows(program_path=program.path, user_id=user.pk)
-    return {row.module_id for row in completions}
+    completions = _PROGRAM_QUERIES.module_completions().tuples(program_path=program.path, user_id=user.pk)
+    return {module_id for (module_id,) in completions}
 
 
 def _program_progress(user, program) -> dict[str, ProgressFigures]:
@@ -209,13 +210,13 @@ def _program_progress(user, program) -> dict[str, ProgressFigures]:
     module_path_length = len(program.path) + STEP
     figures: dict[str, ProgressFigures] = {}
     user_id = user.pk if user.is_authenticated else 0
-    for lesson in _PROGRAM_QUERIES.lessons().rows(program_path=program.path, user_id=user_id):
-        if lesson.local_unit_id is not None and prefixes is not None and not overlaps(lesson.local_unit_path,
-                                                                                     prefixes):
+    for path, local_unit_id, local_unit_path, is_done in _PROGRAM_QUERIES.lessons().tuples(
+            program_path=program.path, user_id=user_id):
+        if local_unit_id is not None and prefixes is not None and not overlaps(local_unit_path, prefixes):
             continue
-        figure = figures.setdefault(lesson.path[:module_path_length], ProgressFigures())
+        figure = figures.setdefault(path[:module_path_length], ProgressFigures())
         figure.total += 1
-        figure.done += bool(lesson.is_done)
+        figure.done += bool(is_done)
     return figures
 
 

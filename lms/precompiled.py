@@ -40,17 +40,25 @@ class Precompiled:
 
     def rows(self, **values) -> list:
         """The queryset's rows for these values, as model instances."""
+        model, rows, columns, connection = self._run(values)
+        reader = self._readers.get(connection)
+        if reader is None:
+            reader = self._readers[connection] = _RowReader(model, columns, connection)
+        return [reader.instance(row) for row in rows]
+
+    def tuples(self, **values) -> list[tuple]:
+        """The rows as the database driver gives them, with no converters: for a `values_list` of plain columns
+        (numbers, text; a boolean is 0 or 1 on SQLite), where building model instances would be wasted."""
+        return self._run(values)[1]
+
+    def _run(self, values):
         if self._compiled is None:
             self._compiled = self._compile()
         model, sql, params = self._compiled
         connection = connections[DEFAULT_DB_ALIAS]
         with connection.cursor() as cursor:
             cursor.execute(sql, [self._value(param, values, connection) for param in params])
-            rows = cursor.fetchall()
-            reader = self._readers.get(connection)
-            if reader is None:
-                reader = self._readers[connection] = _RowReader(model, [c[0] for c in cursor.description], connection)
-        return [reader.instance(row) for row in rows]
+            return model, cursor.fetchall(), [column[0] for column in cursor.description], connection
 
     def _value(self, param, values, connection):
         numbered = isinstance(param, int) and not isinstance(param, bool)

@@ -53,3 +53,11 @@ def test_a_query_without_the_primary_key_is_refused():
     make_user("no-pk")
     with pytest.raises(ValueError, match="primary key"):
         no_pk.rows(prefix="no-")
+
+
+@pytest.mark.django_db
+def test_tuples_are_the_drivers_rows_of_a_values_list():
+    names = Precompiled(lambda prefix: User.objects.filter(username__startswith=prefix).order_by("username")
+                        .values_list("username", "is_active"), texts=("prefix",))
+    make_user("t_1"), make_user("tx2")
+    assert [(name, bool(active)) for name, active in names.tuples(prefix="t_")] == [("t_1", True)]
