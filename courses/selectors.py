@@ -2,10 +2,12 @@
 queries, whatever the number of programs, lessons or progress rows."""
 
 import functools
+import hashlib
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Substr
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts import access
@@ -158,6 +160,21 @@ def program_detail(user, program: ProgramPage) -> dict:
         "progress": _sum_figures(figures.values()),
         "index_url": _parent_url(program),
     }
+
+
+def visitor_key(request, program: ProgramPage, rows: list[ModuleRow]) -> str:
+    """A digest of everything the program page shows a visitor (the program's fields, its modules' titles, links
+    and locks, the organiser's name, the language): the key of the visitor's page, rendered once per content.
+    An edit, published or saved, changes the digest, so it shows on the next request."""
+    from content import site_cache
+
+    organiser = site_cache.organiser_settings_for_request(request)
+    shown = (get_language(), request.path, program.pk, program.url_path, program.title, program.code,
+             program.target_groups, program.nominal_hours, program.organiser, program.summary, program.final_quiz_id,
+             getattr(organiser, "organiser_name", ""),
+             [(row.module.pk, row.module.title, row.module.url_path, row.module.prerequisite_title, row.locked)
+              for row in rows])
+    return hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
 
 
 class _ProgramQueries:

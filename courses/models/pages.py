@@ -84,10 +84,12 @@ class ProgramPage(Page):
         verbose_name = _("chương trình bồi dưỡng")
 
     def get_context(self, request, *args, **kwargs):
-        from ..selectors import program_detail
+        from ..selectors import program_detail, visitor_key
 
         context = super().get_context(request, *args, **kwargs)
         context.update(program_detail(request.user, self))
+        if not request.user.is_authenticated:
+            context["visitor_key"] = visitor_key(request, self, context["modules"])
         return context
 
 
