@@ -130,3 +130,22 @@ def test_a_local_lesson_of_another_commune_is_404_and_left_out_of_the_pager(clie
     assert client.get(hidden.url).status_code == 404
     page = client.get(first_lessons[2].url).content.decode()  # the last lesson: the hidden one would come next
     assert "Bài riêng nơi khác" not in page and "Bài a1" in page
+
+
+@pytest.mark.django_db
+def test_a_visitors_program_page_is_kept_per_content_and_shows_an_edit_on_the_next_request(client, course):
+    program, first, second, _first_lessons, _second_lessons = course
+    before = client.get(program.url).content.decode()
+    assert first.title in before and "Đăng nhập để ghi danh" in before
+    first.title = "Chuyên đề đã đổi tên"
+    first.save_revision().publish()
+    after = client.get(program.url).content.decode()
+    assert "Chuyên đề đã đổi tên" in after
+    program.summary = "Tóm tắt sửa không qua bản nháp."
+    program.save()
+    assert "Tóm tắt sửa không qua bản nháp." in client.get(program.url).content.decode()
+    second.unpublish()
+    assert second.title not in client.get(program.url).content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get(program.url).content.decode()
+    assert "Sign in to enrol" in english and "Đăng nhập để ghi danh" not in english  # kept per language
