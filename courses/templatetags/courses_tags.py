@@ -89,7 +89,8 @@ def hand_in(context, page, block_id: str) -> str:
         return ""
     done = learner_submission(request.user, page.pk, block_id)
     return render_to_string("courses/blocks/practice_hand_in.html", {
-        "page": page, "id": block_id, "done": done, "csrf_token": context.get("csrf_token")})
+        "page": page, "id": block_id, "done": done, "csrf_token": context.get("csrf_token"),
+        "language": get_language()})
 
 
 @register.simple_tag(takes_context=True)

@@ -26,7 +26,13 @@ if ! command -v wrk >/dev/null; then
   log "installing Debian's wrk"; apt-get update -qq >&2 && apt-get install -y -qq wrk >&2
 fi
 export PEER_BENCH_CACHE=$BENCH_WORK/peer-cache
-[ -n "${B_DATABASE_URL:-}" ] && export DATABASE_URL=$B_DATABASE_URL  # the peer reads DATABASE_URL; ours A_DATABASE_URL
+if [ -n "${B_DATABASE_URL:-}" ]; then
+  export DATABASE_URL=$B_DATABASE_URL  # the peer reads DATABASE_URL; ours A_DATABASE_URL
+  # the peer's seed.py empties the database's schema but does not create the database
+  "$ROOT/.venv/bin/python" -c "import psycopg,sys; c=psycopg.connect(sys.argv[1].rsplit('/',1)[0]+'/postgres', autocommit=True)
+if not c.execute('SELECT 1 FROM pg_database WHERE datname=%s', (sys.argv[1].rsplit('/',1)[1],)).fetchone():
+    c.execute('CREATE DATABASE \"%s\"' % sys.argv[1].rsplit('/',1)[1])" "$B_DATABASE_URL"
+fi
 "$HERE/wagtail-lms/setup.sh"
 if [ "${REUSE:-0}" != 1 ]; then
   log "peer: seeding $N learners"
