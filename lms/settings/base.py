@@ -127,21 +127,32 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
 
 
-def _without_jit(database: dict) -> dict:
+# PostgreSQL: a query run again on a connection is prepared once and then only executed (psycopg binds the values
+# on the server and prepares a statement after 5 runs). The learner pages' queries spent more time being planned
+# than run (lesson page: 0.7 of 0.9 ms); off with DATABASE_PREPARED_STATEMENTS=false, e.g. behind a PgBouncer
+# older than 1.21 in transaction mode (see docs/operations.md).
+DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
+
+
+def _postgres_options(database: dict) -> dict:
     """PostgreSQL: no JIT compilation. The polymorphic question query joins eleven tables; on tables not yet
     analysed its estimated cost passes jit_above_cost and each run compiled ~300 ms of machine code for a
-    5-row answer, which sank the load test (quiz pages 34 s p50). Our queries are short; JIT never pays."""
+    5-row answer, which sank the load test (quiz pages 34 s p50). Our queries are short; JIT never pays.
+    Prepared statements as DATABASE_PREPARED_STATEMENTS says."""
     if database["ENGINE"].endswith("postgresql"):
-        database.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+        options = database.setdefault("OPTIONS", {})
+        options["options"] = "-c jit=off"
+        if DATABASE_PREPARED_STATEMENTS:
+            options.update(server_side_binding=True, prepare_threshold=5)
     return database
 
 
-_without_jit(DATABASES["default"])
+_postgres_options(DATABASES["default"])
 # Several nodes: report pages and the report rebuild read from a replica when DATABASE_REPLICA_URL is set
 # (lms/db_router.py); everything else, and every write, goes to the primary.
 DATABASE_REPLICA_URL = env_url("DATABASE_REPLICA_URL", ("postgres", "postgresql", "sqlite"))
 if DATABASE_REPLICA_URL:
-    DATABASES["replica"] = _without_jit(dj_database_url.parse(
+    DATABASES["replica"] = _postgres_options(dj_database_url.parse(
         DATABASE_REPLICA_URL, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]))
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests: the replica is the test database itself
 DATABASE_ROUTERS = ["lms.db_router.ReplicaRouter"]

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from accounts.models import User
 from lms.settings import env
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,3 +85,28 @@ def test_production_hashes_passwords_with_argon2_and_still_reads_pbkdf2():
     result = run_manage("shell", "-v", "0", "-c", script, extra_env=PROD_ENV)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["argon2", "True", "pbkdf2_sha256"]
+
+
+@pytest.mark.django_db
+def test_postgresql_prepares_a_query_the_connection_runs_again(learner):
+    """Planning cost more than running the learner pages' queries: the fifth run of a query is prepared."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL setting")
+    for _ in range(6):
+        assert User.objects.filter(pk=learner.pk, username__startswith="09").exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s AND statement LIKE %s",
+                       ["%accounts_user%", "%LIKE%"])
+        assert cursor.fetchone()[0] >= 1
+
+
+def test_prepared_statements_can_be_turned_off():
+    environment = {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/lms_none",
+                   "DJANGO_SETTINGS_MODULE": "lms.settings.dev"}
+    code = "from django.conf import settings; print(sorted(settings.DATABASES['default']['OPTIONS']))"
+    on = run_manage("shell", "-c", code, extra_env=environment)
+    off = run_manage("shell", "-c", code, extra_env={**environment, "DATABASE_PREPARED_STATEMENTS": "false"})
+    assert "'prepare_threshold', 'server_side_binding'" in on.stdout, on.stderr
+    assert "server_side_binding" not in off.stdout and "options" in off.stdout, off.stderr
