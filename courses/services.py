@@ -118,6 +118,16 @@ def _progress_row(user, lesson: LessonPage) -> LessonProgress:
     return row
 
 
+# PostgreSQL: the opening's commit does not wait for the disk (synchronous_commit off for this statement's
+# transaction only; 0.27 of 0.54 ms on the bench machine). A crash may lose the last fraction of a second of
+# openings, which the next opening writes again; nothing else is written this way. SQLite runs its WAL with
+# synchronous=NORMAL already (lms/settings/base.py).
+_OPENING_VALUES = {
+    False: "VALUES (%s, %s, %s, %s, NULL, 0, 0, %s, %s)",
+    True: "SELECT %s, %s, %s, %s, NULL, 0, 0, %s, %s FROM (SELECT set_config('synchronous_commit', 'off', true)) s",
+}
+
+
 def mark_started(user, lesson: LessonPage, program_id: int | None = None) -> LessonProgress:
     """Opening a lesson marks it started (idempotent), in one statement and no transaction of its own.
 
@@ -134,7 +144,7 @@ def mark_started(user, lesson: LessonPage, program_id: int | None = None) -> Les
     inserted = ", ".join(q(name) for name in ("user_id", "lesson_id", "status", "started_at", "completed_at",
                                                "seconds_spent", "position", "updated_at", "clock_started_at"))
     value = connection.ops.adapt_datetimefield_value(now)
-    sql = (f"INSERT INTO {table} ({inserted}) VALUES (%s, %s, %s, %s, NULL, 0, 0, %s, %s) "
+    sql = (f"INSERT INTO {table} ({inserted}) {_OPENING_VALUES[connection.vendor == 'postgresql']} "
            f"ON CONFLICT ({q('user_id')}, {q('lesson_id')}) "
            f"DO UPDATE SET {q('clock_started_at')} = excluded.{q('clock_started_at')} "
            f"RETURNING {', '.join(columns)}")

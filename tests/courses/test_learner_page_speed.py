@@ -149,3 +149,20 @@ def test_a_visitors_program_page_is_kept_per_content_and_shows_an_edit_on_the_ne
     client.cookies["django_language"] = "en"
     english = client.get(program.url).content.decode()
     assert "Sign in to enrol" in english and "Đăng nhập để ghi danh" not in english  # kept per language
+
+
+@pytest.mark.django_db(transaction=True)
+def test_opening_a_lesson_skips_the_disk_wait_for_its_own_commit_only(learner, course):
+    """PostgreSQL: the opening's upsert turns synchronous_commit off for its own transaction; the next statement
+    (in autocommit, as in a request) commits with the server's setting again."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL setting")
+    program, _first, _second, first_lessons, _second_lessons = course
+    row = services.mark_started(learner, first_lessons[1], program.pk)
+    assert (row.user_id, row.lesson_id, row.status) == (learner.pk, first_lessons[1].pk, ProgressStatus.IN_PROGRESS)
+    assert LessonProgress.objects.filter(user=learner, lesson=first_lessons[1]).count() == 1
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
