@@ -221,14 +221,13 @@ def _completed_modules_under(user, program) -> set[int]:
 
 
 def _program_progress(user, program) -> dict[str, ProgressFigures]:
-    """Required lessons the user may see and those they completed, per module path: `progress_by_child` for
+    """Required lessons the enrolled learner may see and those they completed, per module path: `progress_by_child` for
     one program, with the visibility rule (`visible_lessons_q`) applied to the few lessons in Python."""
     prefixes = access.local_ground_prefixes(user)
     module_path_length = len(program.path) + STEP
     figures: dict[str, ProgressFigures] = {}
-    user_id = user.pk if user.is_authenticated else 0
     for path, local_unit_id, local_unit_path, is_done in _PROGRAM_QUERIES.lessons().tuples(
-            program_path=program.path, user_id=user_id):
+            program_path=program.path, user_id=user.pk):
         if local_unit_id is not None and prefixes is not None and not overlaps(local_unit_path, prefixes):
             continue
         figure = figures.setdefault(path[:module_path_length], ProgressFigures())
