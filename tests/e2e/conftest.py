@@ -91,21 +91,38 @@ def ranged_media(environ, start_response):
 class Gate:
     """The live server's door: one request at a time when the server threads share the test's in-memory
     SQLite connection (Chromium fetches in parallel, and two threads on one sqlite3 connection fail with
-    "database table is locked"; PostgreSQL gives each thread its own connection), and closed between tests."""
+    "database table is locked"; PostgreSQL gives each thread its own connection), and closed between tests.
+    Closing waits for the requests already inside, on either database: on PostgreSQL a progress report sent as
+    the page closed, still in its transaction, deadlocked with the flush's TRUNCATE."""
+
+    DRAIN_SECONDS = 30
 
     def __init__(self, shared: bool):
         self.shared, self.lock, self.is_open = shared, threading.Lock(), False
+        self.inside, self.changed = 0, threading.Condition()
 
     def open(self):
-        self.is_open = True
+        with self.changed:
+            self.is_open = True
 
     def close(self):
-        with self.lock:
+        with self.changed:
             self.is_open = False
+            if not self.changed.wait_for(lambda: self.inside == 0, timeout=self.DRAIN_SECONDS):
+                raise RuntimeError(f"{self.inside} live server request(s) still running after the test")
 
     def serve(self, application, environ, start_response):
-        with self.lock if self.shared else nullcontext():
-            return application(environ, start_response) if self.is_open else self.refuse(start_response)
+        with self.changed:
+            if not self.is_open:
+                return self.refuse(start_response)
+            self.inside += 1
+        try:
+            with self.lock if self.shared else nullcontext():
+                return application(environ, start_response)
+        finally:
+            with self.changed:
+                self.inside -= 1
+                self.changed.notify_all()
 
     @staticmethod
     def refuse(start_response):
