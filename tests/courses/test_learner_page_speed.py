@@ -166,3 +166,26 @@ def test_opening_a_lesson_skips_the_disk_wait_for_its_own_commit_only(learner, c
     with connection.cursor() as cursor:
         cursor.execute("SHOW synchronous_commit")
         assert cursor.fetchone()[0] == "on"
+
+
+@pytest.mark.django_db
+def test_the_lesson_pages_links_are_wagtails_own_urls(client, learner, course):
+    """The crumbs and the pager link plain rows (no page instance, no `{% pageurl %}`): each link must still be
+    the URL Wagtail gives the page, here and under a script prefix (a site served below a path)."""
+    from django.urls import set_script_prefix
+
+    from courses.selectors import lesson_detail
+
+    program, first, _second, first_lessons, _ = course
+    client.force_login(learner)
+    html = client.get(first_lessons[1].url).content.decode()
+    for page in (program, first, first_lessons[0], first_lessons[2]):
+        assert f'href="{page.url}"' in html
+    set_script_prefix("/lms/")
+    try:
+        detail = lesson_detail(learner, first_lessons[1])
+        assert [detail[key].url for key in ("program", "module", "previous_lesson", "next_lesson")] == [
+            page.get_url() for page in (program, first, first_lessons[0], first_lessons[2])]
+        assert detail["program"].url.startswith("/lms/")
+    finally:
+        set_script_prefix("/")
