@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import connections
 
 REPLICA = "replica"
-PRIMARY_ONLY_APPS = {"sessions", "axes", "outbox"}
+PRIMARY_ONLY_APPS = {"sessions", "lms", "axes", "outbox"}  # lms: its sessions
 _use_replica = contextvars.ContextVar("use_replica", default=False)
 
 

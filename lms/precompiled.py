@@ -6,7 +6,9 @@ the database spends answering them. A `Precompiled` query is written with the OR
 place of the values that change; its SQL and parameters are taken once. Each call substitutes the values, runs
 the SQL on a cursor and turns the rows into model instances as `Model.objects.raw` would (same columns, same
 converters, annotations become attributes), with the columns' fields and converters also resolved once, not
-on every call as a `RawQuerySet` does. Only for querysets whose shape does not depend on the values.
+on every call as a `RawQuerySet` does. Only for querysets whose shape does not depend on the values. A
+`select_related` one level deep is read too: each related row becomes its own instance, kept on the field as
+Django's iterator keeps it (None for an empty outer join).
 """
 
 import weakref
@@ -35,16 +37,30 @@ class Precompiled:
     def _compile(self):
         queryset = self._build(*(text(name) for name in self._texts),
                                *(number(i) for i, _name in enumerate(self._numbers)))
-        sql, params = queryset.query.sql_with_params()
-        return queryset.model, sql, params
+        compiler = queryset.query.get_compiler(DEFAULT_DB_ALIAS)
+        sql, params = compiler.as_sql()
+        related = []
+        for info in (compiler.klass_info or {}).get("related_klass_infos", ()):
+            if info["related_klass_infos"] or info["reverse"]:
+                raise ValueError("a precompiled query reads select_related one level deep, forward only")
+            related.append((info["field"], info["select_fields"]))
+        return queryset.model, sql, params, related
 
     def rows(self, **values) -> list:
         """The queryset's rows for these values, as model instances."""
         model, rows, columns, connection = self._run(values)
         reader = self._readers.get(connection)
         if reader is None:
-            reader = self._readers[connection] = _RowReader(model, columns, connection)
+            reader = self._readers[connection] = self._reader(model, columns, connection)
         return [reader.instance(row) for row in rows]
+
+    def _reader(self, model, columns, connection):
+        related = self._compiled[3]
+        taken = {position for _field, positions in related for position in positions}
+        reader = _RowReader(model, columns, connection, [p for p in range(len(columns)) if p not in taken])
+        reader.related = [(field, _RowReader(field.related_model, columns, connection, positions))
+                          for field, positions in related]
+        return reader
 
     def tuples(self, **values) -> list[tuple]:
         """The rows as the database driver gives them, with no converters: for a `values_list` of plain columns
@@ -54,7 +70,7 @@ class Precompiled:
     def _run(self, values):
         if self._compiled is None:
             self._compiled = self._compile()
-        model, sql, params = self._compiled
+        model, sql, params, _related = self._compiled
         connection = connections[DEFAULT_DB_ALIAS]
         with connection.cursor() as cursor:
             cursor.execute(sql, [self._value(param, values, connection) for param in params])
@@ -75,20 +91,25 @@ class Precompiled:
 
 
 class _RowReader:
-    """Rows of one query's columns to instances of `model`: RawModelIterable's steps, resolved once."""
+    """Rows of one query's columns to instances of `model`: RawModelIterable's steps, resolved once. `positions`:
+    the row's columns that belong to this model (a joined model's columns may bear the same names)."""
 
-    def __init__(self, model, columns: list[str], connection):
+    related = ()
+
+    def __init__(self, model, columns: list[str], connection, positions: list[int]):
         to_name = connection.introspection.identifier_converter
         fields = {to_name(field.column): field for field in model._meta.fields}
-        init_fields = [field for field in model._meta.fields if to_name(field.column) in columns]
+        mine = {columns[pos]: pos for pos in positions}
+        init_fields = [field for field in model._meta.fields if to_name(field.column) in mine]
         if model._meta.pk not in init_fields:
             raise ValueError(f"a precompiled query of {model.__name__} must select its primary key")
         self.model, self.connection, self.db = model, connection, connection.alias
         self.init_names = [field.attname for field in init_fields]
-        self.init_positions = [columns.index(to_name(field.column)) for field in init_fields]
-        self.annotations = [(column, pos) for pos, column in enumerate(columns) if column not in fields]
+        self.init_positions = [mine[to_name(field.column)] for field in init_fields]
+        self.pk_position = mine[to_name(model._meta.pk.column)]
+        self.annotations = [(column, pos) for column, pos in mine.items() if column not in fields]
         self.converters = []
-        for pos, column in enumerate(columns):
+        for column, pos in mine.items():
             if column in fields:
                 col = fields[column].get_col(fields[column].model._meta.db_table)
                 functions = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
@@ -105,4 +126,6 @@ class _RowReader:
         instance = self.model.from_db(self.db, self.init_names, [values[pos] for pos in self.init_positions])
         for column, pos in self.annotations:
             setattr(instance, column, values[pos])
+        for field, reader in self.related:
+            field.set_cached_value(instance, reader.instance(row) if row[reader.pk_position] is not None else None)
         return instance

@@ -77,7 +77,8 @@ MIDDLEWARE = [
     "lms.middleware.CookieLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, taking the user read with the session (lms/sessions.py).
+    "lms.sessions.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Report pages read from DATABASE_REPLICA_URL when it is set (lms/db_router.py).
     "lms.db_router.ReplicaReadsMiddleware",
@@ -176,10 +177,10 @@ if CACHE_URL:
     }}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-_SESSION_ENGINES = {"db": "lms.sessions",  # Django's database sessions, read by a precompiled query
-                    "cached_db": "django.contrib.sessions.backends.cached_db"}
+_SESSION_ENGINES = {"db": "lms.sessions",  # database sessions read with their user in one query
+                    "cached_db": "lms.cached_sessions"}
 SESSION_ENGINE = _SESSION_ENGINES[env_choice("SESSION_STORE", "db", tuple(_SESSION_ENGINES))]
-if SESSION_ENGINE.endswith("cached_db") and not CACHE_URL:
+if SESSION_ENGINE == "lms.cached_sessions" and not CACHE_URL:
     raise ImproperlyConfigured("SESSION_STORE=cached_db needs CACHE_URL: a per-process cache is not shared")
 
 AUTH_USER_MODEL = "accounts.User"

@@ -43,7 +43,7 @@ def test_production_shape_settings_are_read():
     result = run_manage("shell", "-c", PRINT, extra_env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1].split() == ["django.core.cache.backends.redis.RedisCache",
-                                     "django.contrib.sessions.backends.cached_db", "['default',", "'replica']",
+                                     "lms.cached_sessions", "['default',", "'replica']",
                                      "lms.storage.PrivateFileSystemStorage"]
 
 
