@@ -22,6 +22,7 @@ from .models import (
     LessonProgress,
     ModuleCompletion,
     ModulePage,
+    PracticeSubmission,
     ProgramCompletion,
     ProgramPage,
     ProgressStatus,
@@ -248,26 +249,30 @@ class LearnerFacts:
     enrolment_id: int | None = None
     program_completed: bool = False
     prerequisite_done: bool = False
+    handed_in: bool = False  # anything handed in for the lesson's practice tasks
 
 
 def learner_facts(user, program_id: int, prerequisite_id: int | None = None,
-                  program_completed: bool = False) -> LearnerFacts:
+                  program_completed: bool = False, lesson_id: int | None = None) -> LearnerFacts:
     """What a learner page needs to know about the user, in one query whatever the size of the tables: the
     active enrolment in the program, whether the module's prerequisite is done and the program completed,
-    and the learner's commune (their local ground, kept for `visible_lessons_q`). Plain SQL: built by the ORM
-    (four correlated subqueries) it cost more Python than every other query of the page together."""
+    whether anything was handed in for the lesson's practice tasks (most learners have not: their hand-in is
+    then shown without reading it), and the learner's commune (their local ground, kept for
+    `visible_lessons_q`). Plain SQL: built by the ORM (five correlated subqueries) it cost more Python than
+    every other query of the page together."""
     if not user.is_authenticated:
         return LearnerFacts()
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute(_learner_facts_sql(), [program_id, prerequisite_id or 0, program_id, user.pk])
+        cursor.execute(_learner_facts_sql(), [program_id, prerequisite_id or 0, program_id, lesson_id or 0,
+                                              user.pk])
         row = cursor.fetchone()
     if row is None:
         return LearnerFacts()
-    commune_path, commune_paths, holds_role, enrolment_id, prerequisite_done, completed = row
+    commune_path, commune_paths, holds_role, enrolment_id, prerequisite_done, completed, handed_in = row
     access.remember_local_ground(user, commune_path, commune_paths, bool(holds_role))
-    return LearnerFacts(enrolment_id, bool(completed), bool(prerequisite_done))
+    return LearnerFacts(enrolment_id, bool(completed), bool(prerequisite_done), bool(handed_in))
 
 
 @functools.cache
@@ -290,7 +295,8 @@ def _learner_facts_sql() -> str:
         f"(SELECT e.id FROM {table(Enrolment)} e WHERE e.user_id = u.id AND e.program_id = %s "
         f"AND e.unenrolled_at IS NULL LIMIT 1), "
         f"EXISTS (SELECT 1 FROM {table(ModuleCompletion)} m WHERE m.user_id = u.id AND m.module_id = %s), "
-        f"EXISTS (SELECT 1 FROM {table(ProgramCompletion)} p WHERE p.user_id = u.id AND p.program_id = %s) "
+        f"EXISTS (SELECT 1 FROM {table(ProgramCompletion)} p WHERE p.user_id = u.id AND p.program_id = %s), "
+        f"EXISTS (SELECT 1 FROM {table(PracticeSubmission)} s WHERE s.user_id = u.id AND s.lesson_id = %s) "
         f"FROM {table(get_user_model())} u LEFT JOIN {table(LearnerProfile)} lp ON lp.user_id = u.id "
         f"LEFT JOIN {table(Locality)} c ON c.id = lp.commune_id WHERE u.id = %s")
 
@@ -352,7 +358,7 @@ def lesson_detail(user, lesson: LessonPage) -> dict:
     (`learner_facts`). Module and program are plain `Page` rows (title, URL); the prerequisite's title is
     `prerequisite_title`."""
     module, program, siblings = _lesson_family(lesson)
-    facts = learner_facts(user, program.pk, module.prerequisite)
+    facts = learner_facts(user, program.pk, module.prerequisite, lesson_id=lesson.pk)
     prefixes = access.local_ground_prefixes(user)
     siblings = [s for s in siblings if s.pk == lesson.pk or s.local_unit is None or prefixes is None
                 or overlaps(s.local_unit_path, prefixes)]
@@ -364,6 +370,7 @@ def lesson_detail(user, lesson: LessonPage) -> dict:
         "prerequisite_title": module.prerequisite_title,
         "progress": None,  # filled by LessonPage.serve when the learner may learn it
         "enrolment": facts.enrolment_id,
+        "handed_in": facts.handed_in,
         "locked": locked,
         "previous_lesson": siblings[position - 1] if position > 0 else None,
         "next_lesson": siblings[position + 1] if position + 1 < len(siblings) else None,

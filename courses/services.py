@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts import access
 from accounts.models import LearnerProfile
+from lms.precompiled import PrecompiledSQL
 
 from . import selectors
 from .exceptions import CompletionRuleNotMet, InvalidProgress, LessonNotVisible, NotInTargetGroup
@@ -128,6 +129,20 @@ _OPENING_VALUES = {
 }
 
 
+def _opening_sql(connection) -> str:
+    q = connection.ops.quote_name
+    table, columns = q(LessonProgress._meta.db_table), [q(f.column) for f in LessonProgress._meta.concrete_fields]
+    inserted = ", ".join(q(name) for name in ("user_id", "lesson_id", "status", "started_at", "completed_at",
+                                               "seconds_spent", "position", "updated_at", "clock_started_at"))
+    return (f"INSERT INTO {table} ({inserted}) {_OPENING_VALUES[connection.vendor == 'postgresql']} "
+            f"ON CONFLICT ({q('user_id')}, {q('lesson_id')}) "
+            f"DO UPDATE SET {q('clock_started_at')} = excluded.{q('clock_started_at')} "
+            f"RETURNING {', '.join(columns)}")
+
+
+_OPENING = PrecompiledSQL(LessonProgress, _opening_sql)
+
+
 def mark_started(user, lesson: LessonPage, program_id: int | None = None) -> LessonProgress:
     """Opening a lesson marks it started (idempotent), in one statement and no transaction of its own.
 
@@ -139,17 +154,8 @@ def mark_started(user, lesson: LessonPage, program_id: int | None = None) -> Les
     is started), so only then are they told; re-opening is not activity until the page reports progress.
     """
     now = timezone.now()
-    q = connection.ops.quote_name
-    table, columns = q(LessonProgress._meta.db_table), [q(f.column) for f in LessonProgress._meta.concrete_fields]
-    inserted = ", ".join(q(name) for name in ("user_id", "lesson_id", "status", "started_at", "completed_at",
-                                               "seconds_spent", "position", "updated_at", "clock_started_at"))
     value = connection.ops.adapt_datetimefield_value(now)
-    sql = (f"INSERT INTO {table} ({inserted}) {_OPENING_VALUES[connection.vendor == 'postgresql']} "
-           f"ON CONFLICT ({q('user_id')}, {q('lesson_id')}) "
-           f"DO UPDATE SET {q('clock_started_at')} = excluded.{q('clock_started_at')} "
-           f"RETURNING {', '.join(columns)}")
-    row = list(LessonProgress.objects.raw(sql, [user.pk, lesson.pk, ProgressStatus.IN_PROGRESS, value, value,
-                                                value]))[0]
+    row = _OPENING.rows([user.pk, lesson.pk, ProgressStatus.IN_PROGRESS, value, value, value])[0]
     if row.started_at >= now and program_id is not None:  # this request created it
         transaction.on_commit(lambda: progress_changed.send(sender=LessonProgress, user_id=user.pk,
                                                             program_id=program_id))

@@ -90,6 +90,27 @@ class Precompiled:
         return param
 
 
+class PrecompiledSQL:
+    """A statement written in SQL (an INSERT … RETURNING, say) whose rows are `model`'s columns: its text built
+    once per connection by `build(connection)`, its rows read as `Precompiled.rows` reads them."""
+
+    def __init__(self, model, build):
+        self._model, self._build = model, build
+        self._known = weakref.WeakKeyDictionary()  # per connection: (sql, reader once the columns are known)
+
+    def rows(self, params: list) -> list:
+        connection = connections[DEFAULT_DB_ALIAS]
+        sql, reader = self._known.get(connection) or (self._build(connection), None)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+            if reader is None:
+                columns = [column[0] for column in cursor.description]
+                reader = _RowReader(self._model, columns, connection, list(range(len(columns))))
+                self._known[connection] = (sql, reader)
+        return [reader.instance(row) for row in rows]
+
+
 class _RowReader:
     """Rows of one query's columns to instances of `model`: RawModelIterable's steps, resolved once. `positions`:
     the row's columns that belong to this model (a joined model's columns may bear the same names)."""

@@ -80,14 +80,15 @@ def lesson_body(context, page) -> str:
 
 
 def hand_in(context, page, block_id: str) -> str:
-    """The enrolled learner's part of a practice task: what they handed in, its mark, and the form (one query).
-    Nothing for anyone else: a visitor, a learner not enrolled, or a lesson still locked."""
+    """The enrolled learner's part of a practice task: what they handed in, its mark, and the form (one query,
+    none when the lesson's facts say nothing was handed in). Nothing for anyone else: a visitor, a learner not
+    enrolled, or a lesson still locked."""
     from ..practice.selectors import learner_submission
 
     request = context.get("request")
     if request is None or not context.get("enrolment") or context.get("locked"):
         return ""
-    done = learner_submission(request.user, page.pk, block_id)
+    done = learner_submission(request.user, page.pk, block_id) if context.get("handed_in", True) else None
     return render_to_string("courses/blocks/practice_hand_in.html", {
         "page": page, "id": block_id, "done": done, "csrf_token": context.get("csrf_token"),
         "language": get_language()})

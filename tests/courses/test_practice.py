@@ -87,6 +87,24 @@ def test_the_kept_lesson_body_gives_each_learner_their_own_hand_in(client, enrol
 
 
 @pytest.mark.django_db
+def test_the_hand_in_is_read_only_once_something_was_handed_in(client, enrolled, lesson, django_assert_num_queries):
+    """Most learners have handed in nothing for the lesson they open: the learner's facts say so, and the form
+    is shown without reading a hand-in. After handing in, the page reads it (one query more) and shows it."""
+    from .test_learner_page_speed import LESSON_QUERIES
+
+    client.force_login(enrolled)
+    client.get(lesson.url)  # creates the organiser settings, which clears the kept site
+    client.get(lesson.url)  # the site and settings are kept from here on
+    with django_assert_num_queries(LESSON_QUERIES):
+        before = client.get(lesson.url).content.decode()
+    assert "Nộp bài thực hành" in before and "Bài đã nộp" not in before
+    assert post(client, lesson, {"text": "Bản tin đã nộp"}).status_code == 302
+    with django_assert_num_queries(LESSON_QUERIES + 1):
+        after = client.get(lesson.url).content.decode()
+    assert "Bài đã nộp" in after and "Bản tin đã nộp" in after and "Nộp lại" in after
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("data", [
     {"text": "", "file": SimpleUploadedFile("ban-tin.mp3", HTML)},          # a web page renamed .mp3
     {"text": "", "file": SimpleUploadedFile("ban-tin.exe", b"MZ" + b"\0" * 64)},  # not an accepted type
