@@ -7,8 +7,9 @@ import pytest
 from django.db.models import F, Value
 from django.db.models.functions import Length
 
-from accounts.models import User
+from accounts.models import LearnerProfile, User
 from lms.precompiled import Precompiled
+from localities.models import Locality
 from tests.conftest import make_user
 
 BY_PREFIX = Precompiled(lambda prefix, limit: User.objects.filter(username__startswith=prefix, pk__lt=limit)
@@ -61,3 +62,27 @@ def test_tuples_are_the_drivers_rows_of_a_values_list():
                         .values_list("username", "is_active"), texts=("prefix",))
     make_user("t_1"), make_user("tx2")
     assert [(name, bool(active)) for name, active in names.tuples(prefix="t_")] == [("t_1", True)]
+
+
+UNITS = Precompiled(lambda prefix: Locality.objects.filter(path__startswith=prefix).select_related("parent")
+                    .order_by("path"), texts=("prefix",))
+
+
+@pytest.mark.django_db
+def test_a_select_related_row_is_its_own_instance_and_an_empty_join_is_none(commune, django_assert_num_queries):
+    """A unit joined to its parent: the same table twice, every column name twice. Each instance must take
+    its own columns, and the province's empty join must be None, read without a query."""
+    province = commune.parent.parent
+    with django_assert_num_queries(1):
+        rows = {row.pk: row for row in UNITS.rows(prefix=province.path)}
+        assert rows[province.pk].parent is None
+        assert (rows[commune.pk].name, rows[commune.pk].parent.pk, rows[commune.pk].parent.name) == (
+            commune.name, commune.parent.pk, commune.parent.name)
+        assert rows[commune.pk].parent.path == commune.parent.path != rows[commune.pk].path
+
+
+def test_a_deeper_select_related_is_refused():
+    deep = Precompiled(lambda prefix: LearnerProfile.objects.filter(user__username=prefix)
+                       .select_related("commune__parent"), texts=("prefix",))
+    with pytest.raises(ValueError, match="one level deep"):
+        deep.rows(prefix="x")
