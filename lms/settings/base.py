@@ -377,6 +377,7 @@ CELERY_BEAT_SCHEDULE = {
     "cleanup-expired-exports": {"task": "reports.cleanup_expired_exports", "schedule": 3600},
     "recover-stuck-exports": {"task": "reports.recover_stuck_exports", "schedule": 300},
     "requeue-stuck-certificates": {"task": "courses.requeue_stuck_certificates", "schedule": 600},
+    "clear-expired-sessions": {"task": "lms.clear_expired_sessions", "schedule": 24 * 3600},
 }
 # A learner with no learning activity for this many days gets a reminder (at most one a week).
 NOTIFICATIONS_REMINDER_DAYS = env_int("NOTIFICATIONS_REMINDER_DAYS", 7)

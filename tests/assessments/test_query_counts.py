@@ -51,8 +51,8 @@ def test_attempt_page_query_count_asserted(client, learner, django_assert_num_qu
         attempt = services.start_attempt(learner, quiz)
         client.force_login(learner)
         client.get(reverse("assessments:attempt", args=[attempt.pk]))
-        # session, user, attempt+quiz, question types present, attempt questions (joined), choices,
-        # site + organiser settings
-        with django_assert_num_queries(8):
+        # session with its user (one join), attempt+quiz, question types present, attempt questions (joined),
+        # choices, site + organiser settings
+        with django_assert_num_queries(7):
             client.get(reverse("assessments:attempt", args=[attempt.pk]))
         services.submit_attempt(attempt)

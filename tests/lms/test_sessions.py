@@ -134,3 +134,17 @@ def test_the_upgrade_copies_live_sessions_with_their_user_and_signs_no_one_out(c
                                                                           "b" * 32: None}
     client.cookies[settings.SESSION_COOKIE_NAME] = old.session_key
     assert client.get(reverse(MY_LEARNING)).context["user"].pk == learner.pk
+
+
+@pytest.mark.django_db
+def test_expired_sessions_are_cleared_daily(client, learner, settings):
+    from lms.tasks import clear_expired_sessions
+
+    assert settings.CELERY_BEAT_SCHEDULE["clear-expired-sessions"]["task"] == "lms.clear_expired_sessions"
+    client.force_login(learner)
+    live = Session.objects.get().session_key
+    Session.objects.create(session_key="e" * 32, session_data="", user_id=learner.pk,
+                           expire_date=timezone.now() - datetime.timedelta(minutes=1))
+    assert clear_expired_sessions.delay().get() == 1
+    assert list(Session.objects.values_list("session_key", flat=True)) == [live]
+    assert client.get(reverse(MY_LEARNING)).status_code == 200
