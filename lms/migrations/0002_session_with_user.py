@@ -1,6 +1,8 @@
 """Sessions move to lms_session, which keeps the signed-in user's id beside the data (lms/models.py). The live
 sessions of django_session are copied with that id read from their data, so no one is signed out by the
-upgrade; django_session is left as it was (going back to Django's store finds it again)."""
+upgrade; django_session is left as it was (going back to Django's store finds it again). A sign-in made between
+`migrate` and the reload of the web workers is written by the old code to django_session and is asked to sign
+in again once."""
 
 import django.db.models.deletion
 from django.conf import settings
