@@ -355,8 +355,8 @@ def _statuses(user, lessons) -> dict[int, str]:
 def lesson_detail(user, lesson: LessonPage) -> dict:
     """The lesson page's facts in two queries whatever the size: the module, the program and the lesson's
     siblings (one query on the page tree), then the learner's enrolment, prerequisite and ground
-    (`learner_facts`). Module and program are plain `Page` rows (title, URL); the prerequisite's title is
-    `prerequisite_title`."""
+    (`learner_facts`), which also says whether anything was handed in for the lesson. Module, program and
+    siblings are `FamilyRow`s (title, URL); the prerequisite's title is `prerequisite_title`."""
     module, program, siblings = _lesson_family(lesson)
     facts = learner_facts(user, program.pk, module.prerequisite, lesson_id=lesson.pk)
     prefixes = access.local_ground_prefixes(user)

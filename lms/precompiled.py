@@ -72,9 +72,8 @@ class Precompiled:
             self._compiled = self._compile()
         model, sql, params, _related = self._compiled
         connection = connections[DEFAULT_DB_ALIAS]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [self._value(param, values, connection) for param in params])
-            return model, cursor.fetchall(), [column[0] for column in cursor.description], connection
+        rows, columns = _execute(connection, sql, [self._value(param, values, connection) for param in params])
+        return model, rows, columns, connection
 
     def _value(self, param, values, connection):
         numbered = isinstance(param, int) and not isinstance(param, bool)
@@ -101,14 +100,18 @@ class PrecompiledSQL:
     def rows(self, params: list) -> list:
         connection = connections[DEFAULT_DB_ALIAS]
         sql, reader = self._known.get(connection) or (self._build(connection), None)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-            if reader is None:
-                columns = [column[0] for column in cursor.description]
-                reader = _RowReader(self._model, columns, connection, list(range(len(columns))))
-                self._known[connection] = (sql, reader)
+        rows, columns = _execute(connection, sql, params)
+        if reader is None:
+            reader = _RowReader(self._model, columns, connection, list(range(len(columns))))
+            self._known[connection] = (sql, reader)
         return [reader.instance(row) for row in rows]
+
+
+def _execute(connection, sql: str, params: list) -> tuple[list[tuple], list[str]]:
+    """The statement's rows as the driver gives them, and its column names."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall(), [column[0] for column in cursor.description]
 
 
 class _RowReader:
