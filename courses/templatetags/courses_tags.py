@@ -9,6 +9,8 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from lms.templatetags.once_tags import rendered_once
+
 register = template.Library()
 
 
@@ -88,10 +90,28 @@ def hand_in(context, page, block_id: str) -> str:
     request = context.get("request")
     if request is None or not context.get("enrolment") or context.get("locked"):
         return ""
-    done = learner_submission(request.user, page.pk, block_id) if context.get("handed_in", True) else None
+    if not context.get("handed_in", True) and context.get("csrf_token"):
+        return _empty_hand_in(page, block_id, context.get("csrf_token"))
+    return _render_hand_in(page, block_id, learner_submission(request.user, page.pk, block_id),
+                           context.get("csrf_token"))
+
+
+def _render_hand_in(page, block_id: str, done, csrf_token) -> str:
     return render_to_string("courses/blocks/practice_hand_in.html", {
-        "page": page, "id": block_id, "done": done, "csrf_token": context.get("csrf_token"),
-        "language": get_language()})
+        "page": page, "id": block_id, "done": done, "csrf_token": csrf_token, "language": get_language()})
+
+
+_TOKEN_SLOT = "lms-csrf-token-slot"
+
+
+def _empty_hand_in(page, block_id: str, csrf_token) -> str:
+    """The form of a learner who handed in nothing for the task: the same for every learner but for the CSRF
+    token, so it is rendered once per process, task and language (`rendered_once`, like the frame's fixed parts)
+    with a slot where each request's own token goes."""
+    language = get_language()
+    html = rendered_once(("practice-hand-in-empty", language, page.pk, block_id),
+                         lambda: _render_hand_in(page, block_id, None, _TOKEN_SLOT))
+    return html.replace(_TOKEN_SLOT, str(csrf_token), 1)
 
 
 @register.simple_tag(takes_context=True)

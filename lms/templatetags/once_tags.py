@@ -22,18 +22,23 @@ def _forget(**kwargs):
     _RENDERED.clear()
 
 
+def rendered_once(key: tuple, render) -> str:
+    """`render()`'s markup, kept under `key` (a name, then the values it depends on) for the process's life."""
+    html = _RENDERED.get(key)
+    if html is None:
+        html = render()
+        if len(_RENDERED) < _LIMIT:
+            _RENDERED[key] = html
+    return html
+
+
 class OnceNode(template.Node):
     def __init__(self, nodelist, name, values):
         self.nodelist, self.name, self.values = nodelist, name, values
 
     def render(self, context):
         key = (self.name.resolve(context), *(value.resolve(context) for value in self.values))
-        html = _RENDERED.get(key)
-        if html is None:
-            html = self.nodelist.render(context)
-            if len(_RENDERED) < _LIMIT:
-                _RENDERED[key] = html
-        return html
+        return rendered_once(key, lambda: self.nodelist.render(context))
 
 
 @register.tag

@@ -87,6 +87,31 @@ def test_the_kept_lesson_body_gives_each_learner_their_own_hand_in(client, enrol
 
 
 @pytest.mark.django_db
+def test_the_kept_empty_form_carries_each_learners_own_token_and_language(client, enrolled, lesson, commune):
+    """The form of a learner who handed in nothing is rendered once per task and language, then reused: each
+    request still puts its own CSRF token in it, and English learners get the English form."""
+    import re
+
+    from django.middleware.csrf import _unmask_cipher_token
+
+    neighbour = make_learner(commune, phone="0987000002", full_name="Học Viên Hai")
+    learning.enrol(neighbour, lesson.get_parent().get_parent().specific)
+    forms = []
+    for user in (enrolled, neighbour, enrolled):
+        client.force_login(user)
+        page = client.get(lesson.url).content.decode()
+        form = re.search(r'<form method="post" enctype="multipart/form-data".*?</form>', page, re.S)[0]
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)[1]
+        assert _unmask_cipher_token(token) == client.cookies["csrftoken"].value
+        assert "Nộp bài thực hành" in form and "lms-csrf-token-slot" not in page
+        forms.append(form.replace(token, ""))
+    assert forms[0] == forms[1] == forms[2]
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = client.get(lesson.url).content.decode()
+    assert "Hand in the practice task" in english and "Nộp bài thực hành" not in english
+
+
+@pytest.mark.django_db
 def test_the_hand_in_is_read_only_once_something_was_handed_in(client, enrolled, lesson, django_assert_num_queries):
     """Most learners have handed in nothing for the lesson they open: the learner's facts say so, and the form
     is shown without reading a hand-in. After handing in, the page reads it (one query more) and shows it."""
