@@ -48,8 +48,9 @@ class Precompiled:
 
     def rows(self, **values) -> list:
         """The queryset's rows for these values, as model instances."""
-        model, rows, columns, connection = self._run(values)
+        connection = connections[DEFAULT_DB_ALIAS]
         reader = self._readers.get(connection)
+        model, rows, columns = self._run(values, connection, with_columns=reader is None)
         if reader is None:
             reader = self._readers[connection] = self._reader(model, columns, connection)
         return [reader.instance(row) for row in rows]
@@ -65,15 +66,15 @@ class Precompiled:
     def tuples(self, **values) -> list[tuple]:
         """The rows as the database driver gives them, with no converters: for a `values_list` of plain columns
         (numbers, text; a boolean is 0 or 1 on SQLite), where building model instances would be wasted."""
-        return self._run(values)[1]
+        return self._run(values, connections[DEFAULT_DB_ALIAS], with_columns=False)[1]
 
-    def _run(self, values):
+    def _run(self, values, connection, with_columns: bool):
         if self._compiled is None:
             self._compiled = self._compile()
         model, sql, params, _related = self._compiled
-        connection = connections[DEFAULT_DB_ALIAS]
-        rows, columns = _execute(connection, sql, [self._value(param, values, connection) for param in params])
-        return model, rows, columns, connection
+        rows, columns = _execute(connection, sql, [self._value(param, values, connection) for param in params],
+                                 with_columns)
+        return model, rows, columns
 
     def _value(self, param, values, connection):
         numbered = isinstance(param, int) and not isinstance(param, bool)
@@ -100,18 +101,19 @@ class PrecompiledSQL:
     def rows(self, params: list) -> list:
         connection = connections[DEFAULT_DB_ALIAS]
         sql, reader = self._known.get(connection) or (self._build(connection), None)
-        rows, columns = _execute(connection, sql, params)
+        rows, columns = _execute(connection, sql, params, with_columns=reader is None)
         if reader is None:
             reader = _RowReader(self._model, columns, connection, list(range(len(columns))))
             self._known[connection] = (sql, reader)
         return [reader.instance(row) for row in rows]
 
 
-def _execute(connection, sql: str, params: list) -> tuple[list[tuple], list[str]]:
-    """The statement's rows as the driver gives them, and its column names."""
+def _execute(connection, sql: str, params: list, with_columns: bool) -> tuple[list[tuple], list[str] | None]:
+    """The statement's rows as the driver gives them, and its column names when asked: only the first run on a
+    connection needs them, and psycopg builds the description (an object per column) anew at each reading."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall(), [column[0] for column in cursor.description]
+        return cursor.fetchall(), [column[0] for column in cursor.description] if with_columns else None
 
 
 class _RowReader:
