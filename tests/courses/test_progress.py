@@ -115,3 +115,33 @@ def test_parallel_duplicate_posts_leave_one_row(learner, home_page):
     row = LessonProgress.objects.get(user=learner, lesson=lessons[0])
     assert row.seconds_spent == 30 and row.status == ProgressStatus.COMPLETED
     assert ProgressEvent.objects.filter(event_id=event).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_page_gives_each_learner_their_own_position_and_token_around_its_kept_parts(client, learner, course,
+                                                                                         commune):
+    """The progress script's settings and the "done" form are kept once per lesson; each learner's listening
+    position and CSRF token are their own."""
+    import json
+    import re
+
+    from django.middleware.csrf import _unmask_cipher_token
+
+    from tests.conftest import make_learner
+
+    program, _m1, _m2, lessons, _ = course
+    neighbour = make_learner(commune, phone="0987000002", full_name="Học Viên Hai")
+    for user, position in ((learner, 12.5), (neighbour, 0.0), (learner, 12.5)):
+        services.enrol(user, program)
+        client.force_login(user)
+        client.get(lessons[0].url)
+        LessonProgress.objects.filter(user=learner, lesson=lessons[0]).update(position=12.5)
+        page = client.get(lessons[0].url).content.decode()
+        settings = json.loads(re.search(r'<script id="lesson-progress" type="application/json">(.*?)</script>',
+                                        page)[1])
+        assert settings == {"lesson": lessons[0].pk, "url": reverse("courses:progress_event"),
+                            "rule": lessons[0].completion_rule, "position": position}
+        form = re.search(r'<form method="post" action="([^"]+)"><input type="hidden" name="csrfmiddlewaretoken" '
+                         r'value="([^"]+)"><button type="submit">Đã học xong bài này</button></form>', page)
+        assert form[1] == reverse("courses:complete_lesson", args=[lessons[0].pk])
+        assert _unmask_cipher_token(form[2]) == client.cookies["csrftoken"].value
