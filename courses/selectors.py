@@ -268,15 +268,27 @@ def learner_facts(user, program_id: int, prerequisite_id: int | None = None,
         cursor.execute(_learner_facts_sql(), [program_id, prerequisite_id or 0, program_id, lesson_id or 0,
                                               user.pk])
         row = cursor.fetchone()
-    if row is None:
+    return _facts_of_row(user, row)
+
+
+def _facts_of_row(user, row) -> LearnerFacts:
+    """`_FACTS_COLUMNS` read into LearnerFacts (and the learner's ground kept on the user); no row, or a row
+    of NULLs (an outer join that found no user), is a user with no facts."""
+    if row is None or row[0] is None:
         return LearnerFacts()
-    commune_path, commune_paths, holds_role, enrolment_id, prerequisite_done, completed, handed_in = row
+    _user_id, commune_path, commune_paths, holds_role, enrolment_id, prerequisite_done, completed, handed_in = row
     access.remember_local_ground(user, commune_path, commune_paths, bool(holds_role))
     return LearnerFacts(enrolment_id, bool(completed), bool(prerequisite_done), bool(handed_in))
 
 
+_FACTS_COLUMNS = 8
+
+
 @functools.cache
-def _learner_facts_sql() -> str:
+def _learner_facts_sql(program: str = "%s", prerequisite: str = "%s") -> str:
+    """The facts' statement. `program` and `prerequisite`: the SQL giving the program's and the prerequisite
+    module's ids, each with one placeholder (the ids themselves, or a subquery that finds them); the
+    parameters are program, prerequisite, program, lesson id, user id."""
     from django.contrib.auth import get_user_model
     from django.db import connection
 
@@ -290,12 +302,12 @@ def _learner_facts_sql() -> str:
 
     roles = ", ".join("'%s'" % role for role in STAFF_ROLES)  # noqa: UP031 - fixed choice values, not input
     return (
-        f"SELECT c.path, c.ground_paths, "
+        f"SELECT u.id, c.path, c.ground_paths, "
         f"EXISTS (SELECT 1 FROM {table(RoleAssignment)} r WHERE r.user_id = u.id AND r.role IN ({roles})), "
-        f"(SELECT e.id FROM {table(Enrolment)} e WHERE e.user_id = u.id AND e.program_id = %s "
+        f"(SELECT e.id FROM {table(Enrolment)} e WHERE e.user_id = u.id AND e.program_id = {program} "
         f"AND e.unenrolled_at IS NULL LIMIT 1), "
-        f"EXISTS (SELECT 1 FROM {table(ModuleCompletion)} m WHERE m.user_id = u.id AND m.module_id = %s), "
-        f"EXISTS (SELECT 1 FROM {table(ProgramCompletion)} p WHERE p.user_id = u.id AND p.program_id = %s), "
+        f"EXISTS (SELECT 1 FROM {table(ModuleCompletion)} m WHERE m.user_id = u.id AND m.module_id = {prerequisite}), "
+        f"EXISTS (SELECT 1 FROM {table(ProgramCompletion)} p WHERE p.user_id = u.id AND p.program_id = {program}), "
         f"EXISTS (SELECT 1 FROM {table(PracticeSubmission)} s WHERE s.user_id = u.id AND s.lesson_id = %s) "
         f"FROM {table(get_user_model())} u LEFT JOIN {table(LearnerProfile)} lp ON lp.user_id = u.id "
         f"LEFT JOIN {table(Locality)} c ON c.id = lp.commune_id WHERE u.id = %s")
@@ -353,12 +365,11 @@ def _statuses(user, lessons) -> dict[int, str]:
 
 
 def lesson_detail(user, lesson: LessonPage) -> dict:
-    """The lesson page's facts in two queries whatever the size: the module, the program and the lesson's
-    siblings (one query on the page tree), then the learner's enrolment, prerequisite and ground
-    (`learner_facts`), which also says whether anything was handed in for the lesson. Module, program and
-    siblings are `FamilyRow`s (title, URL); the prerequisite's title is `prerequisite_title`."""
-    module, program, siblings = _lesson_family(lesson)
-    facts = learner_facts(user, program.pk, module.prerequisite, lesson_id=lesson.pk)
+    """The lesson page's facts in one query whatever the size (`_lesson_family`): the module, the program and
+    the lesson's siblings, each row carrying the learner's enrolment, prerequisite and ground, and whether
+    anything was handed in for the lesson. Module, program and siblings are `FamilyRow`s (title, URL); the
+    prerequisite's title is `prerequisite_title`."""
+    module, program, siblings, facts = _lesson_family(user, lesson)
     prefixes = access.local_ground_prefixes(user)
     siblings = [s for s in siblings if s.pk == lesson.pk or s.local_unit is None or prefixes is None
                 or overlaps(s.local_unit_path, prefixes)]
@@ -393,37 +404,56 @@ class FamilyRow:
     local_unit_path: str | None
 
 
-def _family_query():
+@functools.cache
+def _family_sql() -> str:
+    """The program, the module and the live lessons under the module, in tree order, each row followed by the
+    learner's facts (`_learner_facts_sql`, outer-joined: NULLs for a visitor). The facts find the program and
+    the prerequisite by their tree paths, so the page costs one round trip for both. Parameters: program path,
+    module path, program path, lesson id, user id, then program path, module path, the module's path as a
+    LIKE prefix and the lessons' depth."""
+    from django.db import connection
     from wagtail.models import Page
 
-    from lms.precompiled import Precompiled
+    from localities.models import Locality
 
-    def build(program_path, module_path, depth):
-        return (Page.objects.filter(Q(path__in=[program_path, module_path])
-                                    | Q(path__startswith=module_path, depth=depth, live=True))
-                .order_by("path").values_list(
-                    "pk", "title", "url_path", "path", "depth", "modulepage__prerequisite_id",
-                    "modulepage__prerequisite__title", "lessonpage__local_unit_id", "lessonpage__local_unit__path"))
+    q = connection.ops.quote_name
+    page, module, lesson, unit = (q(model._meta.db_table) for model in (Page, ModulePage, LessonPage, Locality))
+    module_id, lesson_id = q(ModulePage._meta.pk.column), q(LessonPage._meta.pk.column)
+    prerequisite, local_unit = q(ModulePage._meta.get_field("prerequisite").column), \
+        q(LessonPage._meta.get_field("local_unit").column)
+    facts = _learner_facts_sql(
+        program=f"(SELECT pp.id FROM {page} pp WHERE pp.path = %s)",
+        prerequisite=f"(SELECT mm.{prerequisite} FROM {module} mm INNER JOIN {page} mp ON mp.id = mm.{module_id} "
+                     f"WHERE mp.path = %s)")
+    return (
+        f"SELECT fp.id, fp.title, fp.url_path, fp.path, fp.depth, fm.{prerequisite}, pre.title, fl.{local_unit}, "
+        f"lu.path, facts.* FROM {page} fp "
+        f"LEFT JOIN {module} fm ON fm.{module_id} = fp.id LEFT JOIN {page} pre ON pre.id = fm.{prerequisite} "
+        f"LEFT JOIN {lesson} fl ON fl.{lesson_id} = fp.id LEFT JOIN {q(Locality._meta.db_table)} lu "
+        f"ON lu.id = fl.{local_unit} LEFT JOIN ({facts}) facts ON 1 = 1 "
+        f"WHERE fp.path IN (%s, %s) OR (fp.path {connection.operators['startswith'] % '%s'} AND fp.depth = %s "
+        f"AND fp.live) ORDER BY fp.path")
 
-    return Precompiled(build, texts=("program_path", "module_path"), numbers=("depth",))
 
+def _lesson_family(user, lesson: LessonPage):
+    """(module, program, live sibling lessons in tree order, the learner's facts) of a lesson, in one query."""
+    from django.db import connection
 
-_FAMILY = None
-
-
-def _lesson_family(lesson: LessonPage):
-    """(module, program, live sibling lessons in tree order) of a lesson, in one query on the page tree."""
-    global _FAMILY
-    _FAMILY = _FAMILY or _family_query()
     module_path, program_path = parent_path(lesson), parent_path(lesson, 2)
+    user_id = user.pk if user.is_authenticated else 0  # no user has id 0: a visitor's facts are NULLs
+    with connection.cursor() as cursor:
+        cursor.execute(_family_sql(), [program_path, module_path, program_path, lesson.pk, user_id, program_path,
+                                       module_path, connection.ops.prep_for_like_query(module_path) + "%",
+                                       lesson.depth])
+        rows = cursor.fetchall()
     home_url_path = _ancestor_url_path(lesson.url_path, 4)  # home / program index / program / module / lesson
     prefix = get_script_prefix()
-    rows = [FamilyRow(pk, title, prefix + url_path[len(home_url_path):], *rest)
-            for pk, title, url_path, *rest in _FAMILY.tuples(program_path=program_path, module_path=module_path,
-                                                            depth=lesson.depth)]
-    by_path = {row.path: row for row in rows}
-    siblings = [row for row in rows if row.depth == lesson.depth]
-    return by_path[module_path], by_path[program_path], siblings
+    family = [FamilyRow(pk, title, prefix + url_path[len(home_url_path):], *rest[:-_FACTS_COLUMNS])
+              for pk, title, url_path, *rest in rows]
+    facts = _facts_of_row(user, rows[0][-_FACTS_COLUMNS:]) if user.is_authenticated and rows else LearnerFacts()
+    by_path = {row.path: row for row in family}
+    siblings = [row for row in family if row.depth == lesson.depth]
+    return by_path[module_path], by_path[program_path], siblings, facts
 
 
 def _ancestor_url_path(url_path: str, levels: int) -> str:

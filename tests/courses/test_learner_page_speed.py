@@ -13,9 +13,9 @@ from courses.models import Enrolment, LessonProgress, ProgressStatus
 from .builders import make_course, make_lesson
 
 # the session with its user (one join), the page (one query by url_path, view restrictions included), the
-# lesson's module, program and siblings, the learner's facts (enrolment, prerequisite, commune), the opening
-# (one upsert).
-LESSON_QUERIES = 5
+# lesson's module, program and siblings with the learner's facts (enrolment, prerequisite, commune) on each
+# row, the opening (one upsert).
+LESSON_QUERIES = 4
 # the session with its user, the page, its modules, the learner's facts, module completions, progress counts.
 PROGRAM_QUERIES = 6
 ANONYMOUS_PROGRAM_QUERIES = 2  # the page, its modules (a visitor is shown no progress)
