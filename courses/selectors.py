@@ -244,12 +244,20 @@ def _parent_url(page) -> str:
     return url[: url.rstrip("/").rfind("/") + 1] if url else ""
 
 
+@dataclass(frozen=True, slots=True)
+class LessonState:
+    """What the lesson page shows of the learner's row for the lesson (`LessonProgress`)."""
+    completed: bool
+    position: float
+
+
 @dataclass
 class LearnerFacts:
     enrolment_id: int | None = None
     program_completed: bool = False
     prerequisite_done: bool = False
     handed_in: bool = False  # anything handed in for the lesson's practice tasks
+    lesson_state: LessonState | None = None  # None: the learner never opened the lesson
 
 
 def learner_facts(user, program_id: int, prerequisite_id: int | None = None,
@@ -266,7 +274,7 @@ def learner_facts(user, program_id: int, prerequisite_id: int | None = None,
 
     with connection.cursor() as cursor:
         cursor.execute(_learner_facts_sql(), [program_id, prerequisite_id or 0, program_id, lesson_id or 0,
-                                              user.pk])
+                                              lesson_id or 0, user.pk])
         row = cursor.fetchone()
     return _facts_of_row(user, row)
 
@@ -276,19 +284,22 @@ def _facts_of_row(user, row) -> LearnerFacts:
     of NULLs (an outer join that found no user), is a user with no facts."""
     if row is None or row[0] is None:
         return LearnerFacts()
-    _user_id, commune_path, commune_paths, holds_role, enrolment_id, prerequisite_done, completed, handed_in = row
+    (_user_id, commune_path, commune_paths, holds_role, enrolment_id, prerequisite_done, completed, handed_in,
+     progress_id, lesson_completed_at, position) = row
     access.remember_local_ground(user, commune_path, commune_paths, bool(holds_role))
-    return LearnerFacts(enrolment_id, bool(completed), bool(prerequisite_done), bool(handed_in))
+    state = None if progress_id is None else LessonState(lesson_completed_at is not None, position)
+    return LearnerFacts(enrolment_id, bool(completed), bool(prerequisite_done), bool(handed_in), state)
 
 
-_FACTS_COLUMNS = 8
+_FACTS_COLUMNS = 11
 
 
 @functools.cache
 def _learner_facts_sql(program: str = "%s", prerequisite: str = "%s") -> str:
     """The facts' statement. `program` and `prerequisite`: the SQL giving the program's and the prerequisite
     module's ids, each with one placeholder (the ids themselves, or a subquery that finds them); the
-    parameters are program, prerequisite, program, lesson id, user id."""
+    parameters are program, prerequisite, program, lesson id (hand-ins), lesson id (the learner's row for it),
+    user id."""
     from django.contrib.auth import get_user_model
     from django.db import connection
 
@@ -308,9 +319,11 @@ def _learner_facts_sql(program: str = "%s", prerequisite: str = "%s") -> str:
         f"AND e.unenrolled_at IS NULL LIMIT 1), "
         f"EXISTS (SELECT 1 FROM {table(ModuleCompletion)} m WHERE m.user_id = u.id AND m.module_id = {prerequisite}), "
         f"EXISTS (SELECT 1 FROM {table(ProgramCompletion)} p WHERE p.user_id = u.id AND p.program_id = {program}), "
-        f"EXISTS (SELECT 1 FROM {table(PracticeSubmission)} s WHERE s.user_id = u.id AND s.lesson_id = %s) "
+        f"EXISTS (SELECT 1 FROM {table(PracticeSubmission)} s WHERE s.user_id = u.id AND s.lesson_id = %s), "
+        f"o.id, o.completed_at, o.position "
         f"FROM {table(get_user_model())} u LEFT JOIN {table(LearnerProfile)} lp ON lp.user_id = u.id "
-        f"LEFT JOIN {table(Locality)} c ON c.id = lp.commune_id WHERE u.id = %s")
+        f"LEFT JOIN {table(Locality)} c ON c.id = lp.commune_id "
+        f"LEFT JOIN {table(LessonProgress)} o ON o.user_id = u.id AND o.lesson_id = %s WHERE u.id = %s")
 
 
 def _sum_figures(figures) -> ProgressFigures:
@@ -380,6 +393,7 @@ def lesson_detail(user, lesson: LessonPage) -> dict:
         "program": program,
         "prerequisite_title": module.prerequisite_title,
         "progress": None,  # filled by LessonPage.serve when the learner may learn it
+        "lesson_state": facts.lesson_state,
         "enrolment": facts.enrolment_id,
         "handed_in": facts.handed_in,
         "locked": locked,
@@ -408,9 +422,9 @@ class FamilyRow:
 def _family_sql() -> str:
     """The program, the module and the live lessons under the module, in tree order, each row followed by the
     learner's facts (`_learner_facts_sql`, outer-joined: NULLs for a visitor). The facts find the program and
-    the prerequisite by their tree paths, so the page costs one round trip for both. Parameters: program path,
-    module path, program path, lesson id, user id, then program path, module path, the module's path as a
-    LIKE prefix and the lessons' depth."""
+    the prerequisite by their tree paths, so the page costs one round trip for both. Parameters: the facts'
+    (program path, module path, program path, lesson id twice, user id), then program path, module path, the
+    module's path as a LIKE prefix and the lessons' depth."""
     from django.db import connection
     from wagtail.models import Page
 
@@ -442,9 +456,9 @@ def _lesson_family(user, lesson: LessonPage):
     module_path, program_path = parent_path(lesson), parent_path(lesson, 2)
     user_id = user.pk if user.is_authenticated else 0  # no user has id 0: a visitor's facts are NULLs
     with connection.cursor() as cursor:
-        cursor.execute(_family_sql(), [program_path, module_path, program_path, lesson.pk, user_id, program_path,
-                                       module_path, connection.ops.prep_for_like_query(module_path) + "%",
-                                       lesson.depth])
+        cursor.execute(_family_sql(), [program_path, module_path, program_path, lesson.pk, lesson.pk, user_id,
+                                       program_path, module_path,
+                                       connection.ops.prep_for_like_query(module_path) + "%", lesson.depth])
         rows = cursor.fetchall()
     home_url_path = _ancestor_url_path(lesson.url_path, 4)  # home / program index / program / module / lesson
     prefix = get_script_prefix()
@@ -575,7 +589,8 @@ def _resume_lessons(user, programs, path_length) -> dict[str, LessonPage]:
 
 
 def _resume_rank(row, lesson):
-    # In-progress lessons first, most recent first; then untouched lessons in curriculum order.
+    # In-progress lessons first, the latest studied first (its last report, or its first opening when the
+    # learner has sent none yet: opening it again writes nothing); then untouched lessons in curriculum order.
     if row is not None and row.completed_at is None:
         opened_or_reported = max(row.updated_at, row.clock_started_at or row.updated_at)
         return (0, -opened_or_reported.timestamp(), lesson.path)

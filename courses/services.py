@@ -7,7 +7,9 @@ writes Enrolment, LessonProgress or the completion rows.
 import logging
 import math
 import uuid
+from datetime import UTC, datetime
 
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
@@ -144,14 +146,14 @@ _OPENING = PrecompiledSQL(LessonProgress, _opening_sql)
 
 
 def mark_started(user, lesson: LessonPage, program_id: int | None = None) -> LessonProgress:
-    """Opening a lesson marks it started (idempotent), in one statement and no transaction of its own.
+    """The first opening of a lesson marks it started (idempotent), in one statement and no transaction.
 
-    The lesson page calls this after its own access facts showed the learner is enrolled and
-    the module unlocked, so the checks are not run twice per page view. Opening also starts the clock:
-    the next progress report is credited from now, not from the previous visit days ago. One
-    INSERT … ON CONFLICT DO UPDATE … RETURNING (PostgreSQL, SQLite ≥ 3.35): a new row, or the existing row
-    with only its clock moved, read back whole. Only a new row changes what the reports count (the lesson
-    is started), so only then are they told; re-opening is not activity until the page reports progress.
+    The lesson page calls this after its own access facts showed the learner is enrolled, the module
+    unlocked and no row yet, so the checks are not run twice per page view; a lesson opened again writes
+    nothing (its page carries its own clock, `opening_token`). Opening starts the clock: the first report
+    is credited from now. One INSERT … ON CONFLICT DO UPDATE … RETURNING (PostgreSQL, SQLite ≥ 3.35): a new
+    row, or, when another request created it a moment ago, that row with its clock moved, read back whole.
+    Only a new row changes what the reports count (the lesson is started), so only then are they told.
     """
     now = timezone.now()
     value = connection.ops.adapt_datetimefield_value(now)
@@ -163,11 +165,13 @@ def mark_started(user, lesson: LessonPage, program_id: int | None = None) -> Les
 
 
 def record_progress(user, lesson: LessonPage, *, event_id: uuid.UUID | None = None, seconds: int = 0,
-                    position: float | None = None, completed: bool = False, now=None) -> LessonProgress:
+                    position: float | None = None, completed: bool = False, now=None,
+                    opened_at=None) -> LessonProgress:
     """Apply one progress report. Idempotent by `event_id`; never regresses a completed lesson.
 
     Time is credited only as far as the clock allows: at most the time elapsed since the learner's
-    previous report on this lesson (or since it was opened), and never more than an hour per report.
+    previous report on this lesson, its first opening or `opened_at` (the opening of the page that sends the
+    report, `opened_at_of`), and never more than an hour per report.
     `completed` is accepted only when the lesson's completion rule is met; otherwise nothing changes.
     """
     _check_report(seconds, position)
@@ -178,7 +182,7 @@ def record_progress(user, lesson: LessonPage, *, event_id: uuid.UUID | None = No
             return _progress_row(user, lesson)  # a replay: the state its first delivery left
         # The row lock serialises the reports of one learner on one lesson: each second is credited once.
         row = _locked_progress_row(user, lesson)
-        credit = creditable_seconds(row, seconds, now)
+        credit = creditable_seconds(row, seconds, now, opened_at)
         if completed and row.completed_at is None:
             _check_completion_rule(lesson, row.seconds_spent + credit,
                                    row.position if position is None else position)
@@ -209,12 +213,42 @@ def _check_report(seconds, position) -> None:
         raise InvalidProgress(_("Vị trí nghe/xem phải là số từ 0 đến %(max)s giây.") % {"max": MAX_POSITION})
 
 
-def creditable_seconds(row: LessonProgress, claimed: int, now) -> int:
-    """The claimed seconds, cut to the whole seconds elapsed since the previous report on this lesson or
-    its latest opening (`updated_at`, `clock_started_at`), and to an hour."""
-    since = max(row.updated_at, row.clock_started_at or row.updated_at)
+def creditable_seconds(row: LessonProgress, claimed: int, now, opened_at=None) -> int:
+    """The claimed seconds, cut to the whole seconds elapsed since the previous report on this lesson, its
+    first opening (`updated_at`, `clock_started_at`) or the opening of the page that sends the report
+    (`opened_at`, from `opened_at_of`), whichever is latest, and to an hour."""
+    since = max(row.updated_at, row.clock_started_at or row.updated_at, opened_at or row.updated_at)
     elapsed = max(0, int((now - since).total_seconds()))
     return min(claimed, elapsed, MAX_SECONDS_PER_EVENT)
+
+
+# A lesson opened again writes nothing, so the time of that opening travels with the page instead: signed for
+# this learner and lesson, sent back with each report. A report without it (or with a forged one) is credited
+# from the previous report or the first opening, as a report that never reopened the page always was.
+_OPENING_SIGNER = signing.Signer(salt="courses.lesson-opening")
+
+
+def opening_token(user, lesson: LessonPage, now=None) -> str:
+    opened = now or timezone.now()
+    return _OPENING_SIGNER.sign(f"{user.pk}.{lesson.pk}.{int(opened.timestamp() * 1000)}")
+
+
+def opened_at_of(token, user, lesson: LessonPage):
+    """When the page that carries `token` was opened by this learner on this lesson; None for anything else."""
+    if not isinstance(token, str) or len(token) > 200:
+        return None
+    try:
+        user_id, lesson_id, milliseconds = _OPENING_SIGNER.unsign(token).split(".")
+    except (signing.BadSignature, ValueError):
+        return None
+    if (user_id, lesson_id) != (str(user.pk), str(lesson.pk)):
+        return None
+    return datetime.fromtimestamp(int(milliseconds) / 1000, tz=UTC)
+    try:
+        value, stamp = _OPENING_SIGNER.unsign(token).rsplit(":", 1) if False else (None, None)  # placeholder
+    except signing.BadSignature:
+        return None
+    return None
 
 
 def _check_completion_rule(lesson: LessonPage, seconds_spent: int, position: float) -> None:

@@ -87,6 +87,7 @@ class ProgressReport:
     seconds: int
     position: float | None
     completed: bool
+    opening: str | None  # the page's signed opening (services.opening_token); checked when credited
 
 
 def _refuse_constant(name):
@@ -123,8 +124,11 @@ def _parse_progress(body: bytes) -> ProgressReport:
         raise ValueError("completed, lesson, seconds")
     if not 0 < lesson_id < 2**31:  # page ids are 32-bit
         raise ValueError("lesson")
+    opening = payload.get("opened")
+    if opening is not None and not isinstance(opening, str):
+        raise ValueError("opened")
     return ProgressReport(uuid.UUID(str(payload["event_id"])), int(lesson_id), int(seconds),
-                          None if position is None else float(_number(position, "position")), completed)
+                          None if position is None else float(_number(position, "position")), completed, opening)
 
 
 def _invalid(message=None):
@@ -134,7 +138,8 @@ def _invalid(message=None):
 @require_POST
 @login_required
 def progress_event(request):
-    """JSON progress events: {"event_id": uuid, "lesson": id, "seconds": n, "position": s, "completed": bool}.
+    """JSON progress events: {"event_id": uuid, "lesson": id, "seconds": n, "position": s, "completed": bool,
+    "opened": the page's signed opening (optional: without it, time is credited from the previous report)}.
 
     CSRF-protected (send the X-CSRFToken header). Idempotent by event_id: replaying an event
     returns the current state and changes nothing. 400: malformed or impossible values; 403: not
@@ -148,7 +153,8 @@ def progress_event(request):
     lesson = _visible_lesson(request.user, report.lesson_id)
     try:
         row = services.record_progress(request.user, lesson, event_id=report.event_id, seconds=report.seconds,
-                                       position=report.position, completed=report.completed)
+                                       position=report.position, completed=report.completed,
+                                       opened_at=services.opened_at_of(report.opening, request.user, lesson))
     except InvalidProgress as error:
         return _invalid(str(error))
     except CompletionRuleNotMet as error:

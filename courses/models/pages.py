@@ -179,7 +179,7 @@ class LessonPage(Page):
 
     def serve(self, request, *args, **kwargs):
         from ..selectors import lesson_detail
-        from ..services import mark_started
+        from ..services import opening_token
 
         # Computed once per request: the access facts decide whether opening marks the lesson started.
         # They also read the learner's ground, which the visibility rule then uses without a query.
@@ -189,9 +189,17 @@ class LessonPage(Page):
         # A download for offline study (offline.js sends this header) is not the learner opening the lesson.
         downloading = request.headers.get("X-LMS-Offline-Download") == "1"
         if detail["enrolment"] and not detail["locked"] and not downloading:
-            # opening a lesson marks it started
-            detail["progress"] = mark_started(request.user, self, detail["program"].pk)
+            detail["progress"] = detail["lesson_state"] or self._first_opening(request.user, detail["program"].pk)
+            detail["opening"] = opening_token(request.user, self)  # the clock of this page's reports
         return super().serve(request, *args, **kwargs)
+
+    def _first_opening(self, user, program_id):
+        """The first opening marks the lesson started (one write); opening it again writes nothing."""
+        from ..selectors import LessonState
+        from ..services import mark_started
+
+        row = mark_started(user, self, program_id)
+        return LessonState(row.completed_at is not None, row.position)
 
     def get_context(self, request, *args, **kwargs):
         from ..selectors import lesson_detail

@@ -13,9 +13,10 @@ from courses.models import Enrolment, LessonProgress, ProgressStatus
 from .builders import make_course, make_lesson
 
 # the session with its user (one join), the page (one query by url_path, view restrictions included), the
-# lesson's module, program and siblings with the learner's facts (enrolment, prerequisite, commune) on each
-# row, the opening (one upsert).
-LESSON_QUERIES = 4
+# lesson's module, program and siblings with the learner's facts (enrolment, prerequisite, commune, their row
+# for the lesson) on each row. A lesson opened again writes nothing; the first opening adds one upsert.
+LESSON_QUERIES = 3
+FIRST_OPENING_QUERIES = LESSON_QUERIES + 1
 # the session with its user, the page, its modules, the learner's facts, module completions, progress counts.
 PROGRAM_QUERIES = 6
 ANONYMOUS_PROGRAM_QUERIES = 2  # the page, its modules (a visitor is shown no progress)
@@ -67,6 +68,24 @@ def test_query_counts_stay_the_same_from_1000_to_10000_learners(client, learner,
     add_learners(9000, commune, program, first_lessons, start=1000)
     lesson_page, program_page = open_pages(client, learner, program, first_lessons[1], django_assert_num_queries)
     assert "Bài a1" in lesson_page.content.decode() and "1/6" in program_page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_first_opening_writes_the_row_and_opening_again_writes_nothing(client, learner, course,
+                                                                           django_assert_num_queries):
+    program, _first, _second, first_lessons, _second_lessons = course
+    lesson = first_lessons[1]
+    client.force_login(learner)
+    client.get(program.url), client.get(first_lessons[0].url)  # the site and organiser settings are kept
+    with django_assert_num_queries(FIRST_OPENING_QUERIES):
+        assert client.get(lesson.url).status_code == 200
+    row = LessonProgress.objects.get(user=learner, lesson=lesson)
+    assert row.status == ProgressStatus.IN_PROGRESS and row.clock_started_at is not None
+    with django_assert_num_queries(LESSON_QUERIES):
+        assert client.get(lesson.url).status_code == 200
+    again = LessonProgress.objects.get(user=learner, lesson=lesson)
+    assert (again.updated_at, again.clock_started_at, again.started_at) == (
+        row.updated_at, row.clock_started_at, row.started_at)
 
 
 @pytest.mark.django_db

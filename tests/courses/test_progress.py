@@ -139,6 +139,8 @@ def test_the_page_gives_each_learner_their_own_position_and_token_around_its_kep
         page = client.get(lessons[0].url).content.decode()
         settings = json.loads(re.search(r'<script id="lesson-progress" type="application/json">(.*?)</script>',
                                         page)[1])
+        opened_at = services.opened_at_of(settings.pop("opened"), user, lessons[0])
+        assert opened_at is not None and abs((timezone.now() - opened_at).total_seconds()) < 60
         assert settings == {"lesson": lessons[0].pk, "url": reverse("courses:progress_event"),
                             "rule": lessons[0].completion_rule, "position": position}
         form = re.search(r'<form method="post" action="([^"]+)"><input type="hidden" name="csrfmiddlewaretoken" '

@@ -1,6 +1,8 @@
 """Time is credited by the clock, not by the client; `completed` only when the lesson's rule is met;
 impossible values are refused whole (issue #14, items 10 and 12)."""
 
+import json
+import re
 import uuid
 from datetime import timedelta
 
@@ -75,13 +77,43 @@ def test_credit_is_the_time_since_the_previous_report(learner, enrolled):
     assert LessonProgress.objects.get(pk=row.pk).seconds_spent == 2 + 25 + 3600
 
 
+def page_opening(page_html: str) -> str:
+    settings = re.search(r'<script id="lesson-progress" type="application/json">(.*?)</script>', page_html)[1]
+    return json.loads(settings)["opened"]
+
+
 @pytest.mark.django_db
-def test_reopening_a_lesson_restarts_the_clock(client, learner, enrolled):
+def test_a_reopened_page_credits_its_reports_from_its_own_opening(client, learner, enrolled):
+    """Opening a lesson again writes nothing: the page carries its opening, signed, and its reports send it
+    back. Back after two hours, the first report cannot claim the two hours away."""
     lesson = enrolled[3][0]
     opened(learner, lesson, seconds_ago=7200)  # last seen two hours ago
-    client.get(lesson.url)  # back now: the first report cannot claim the two hours away
-    assert post(client, lesson, seconds=3600).status_code == 200
+    opening = page_opening(client.get(lesson.url).content.decode())
+    assert post(client, lesson, seconds=3600, opened=opening).status_code == 200
     assert LessonProgress.objects.get(user=learner, lesson=lesson).seconds_spent <= 1
+
+
+@pytest.mark.django_db
+def test_a_report_without_its_pages_opening_is_credited_as_if_the_page_was_never_reopened(client, learner,
+                                                                                          enrolled, commune):
+    """A forged opening (another learner's, another lesson's, altered) counts as none: the report is credited
+    from the previous report, at most the claim and an hour, as a report sent without opening the page."""
+    from tests.conftest import make_learner
+
+    lesson, other_lesson = enrolled[3][0], enrolled[3][1]
+    neighbour = make_learner(commune, phone="0987000002", full_name="Học Viên Hai")
+    mine = services.opening_token(learner, lesson)
+    forged = [services.opening_token(neighbour, lesson), services.opening_token(learner, other_lesson),
+              mine[:-1] + ("A" if mine[-1] != "A" else "B"), mine.replace(f".{lesson.pk}.", f".{other_lesson.pk}."),
+              "", "x" * 300]
+    for token in forged:
+        assert services.opened_at_of(token, learner, lesson) is None
+    assert services.opened_at_of(mine, learner, lesson) is not None
+    opened(learner, lesson, seconds_ago=7200)
+    client.get(lesson.url)
+    assert post(client, lesson, seconds=25, opened=forged[0]).status_code == 200
+    assert LessonProgress.objects.get(user=learner, lesson=lesson).seconds_spent == 25
+    assert post(client, lesson, seconds=3600, opened=12).status_code == 400  # not a string: refused whole
 
 
 @pytest.mark.django_db

@@ -74,7 +74,8 @@
     var now = Date.now();
     var body = JSON.stringify({
       event_id: eventId(), lesson: config.lesson, completed: !!completed,
-      seconds: Math.round((now - lastSent) / 1000), position: media ? media.currentTime : null
+      seconds: Math.round((now - lastSent) / 1000), position: media ? media.currentTime : null,
+      opened: config.opened || null  // the page's signed opening: the server's clock for this page's reports
     });
     lastSent = now;
     waiting.push(body);
