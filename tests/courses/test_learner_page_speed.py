@@ -209,3 +209,29 @@ def test_the_lesson_pages_links_are_wagtails_own_urls(client, learner, course):
         assert detail["program"].url.startswith("/lms/")
     finally:
         set_script_prefix("/")
+
+
+@pytest.mark.django_db
+def test_the_lessons_family_is_read_through_the_path_index_not_by_reading_every_page(learner, course):
+    """The family's children are a range of tree paths: a site of many programs does not make it slower."""
+    from django.db import connection
+    from wagtail.models import Page
+
+    from courses import selectors
+
+    assert (selectors._FIRST_STEP, selectors._LAST_STEP) == (Page.alphabet[0] * Page.steplen,
+                                                             Page.alphabet[-1] * Page.steplen)
+    lesson = course[3][1]
+    module_path, program_path = lesson.path[:-4], lesson.path[:-8]
+    params = [program_path, module_path, program_path, lesson.pk, lesson.pk, learner.pk, program_path,
+              module_path, module_path + selectors._FIRST_STEP, module_path + selectors._LAST_STEP, lesson.depth]
+    explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")  # a test site is small enough for a scan to win
+        cursor.execute(explain + selectors._family_sql(), params)
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    if connection.vendor == "sqlite":
+        assert "SCAN fp" not in plan and "SEARCH fp" in plan
+    else:
+        assert "Seq Scan on wagtailcore_page fp" not in plan
