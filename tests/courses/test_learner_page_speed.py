@@ -235,3 +235,27 @@ def test_the_lessons_family_is_read_through_the_path_index_not_by_reading_every_
         assert "SCAN fp" not in plan and "SEARCH fp" in plan
     else:
         assert "Seq Scan on wagtailcore_page fp" not in plan
+
+
+@pytest.mark.django_db
+def test_the_page_is_found_by_an_index_on_its_url_path(learner, course):
+    """courses/page_serving.py finds a lesson by its url_path: with the index (migration courses 0009) the
+    lookup does not read every page under the site root."""
+    from django.db import connection
+    from wagtail.models import Site
+
+    from courses.page_serving import PAGE_QUERIES
+
+    query, lesson = PAGE_QUERIES[4], course[3][1]
+    query._compiled = query._compiled or query._compile()
+    _model, sql, params, _related = query._compiled
+    root = Site.objects.get(is_default_site=True).root_page
+    values = {"url_path": lesson.url_path, "root_path": root.path, "depth": lesson.depth}
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # a test site is small: a scan would win without these
+            cursor.execute("ANALYZE wagtailcore_page")
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+        cursor.execute(explain + sql, [query._value(param, values, connection) for param in params])
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "courses_page_url_path" in plan
