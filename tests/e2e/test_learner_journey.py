@@ -1,5 +1,6 @@
 """Journey 1: a learner on a 360×740 phone, from sign-up to a verified certificate."""
 
+import json
 import re
 
 import pytest
@@ -8,6 +9,7 @@ from playwright.sync_api import expect
 from accounts.models import User
 from assessments.models import Attempt
 from courses.models import Certificate, CertificateStatus, CompletionRule, LessonProgress, ProgramCompletion
+from courses.services import opened_at_of
 from tests.assessments.builders import make_quiz, make_single
 from tests.courses.builders import make_index, make_lesson, make_module, make_program
 
@@ -91,6 +93,10 @@ def listen_leave_and_resume(page, screens, user):
     assert sent.value.ok
     progress = LessonProgress.objects.get(user=user, lesson__slug="nghe-ban-tin")
     assert progress.position >= 4 and progress.completed_at is None
+    # The report carries the page's signed opening: the clock its time is credited by (a reopened lesson
+    # writes nothing).
+    report = json.loads(sent.value.request.post_data)
+    assert opened_at_of(report["opened"], user, progress.lesson) is not None
 
     page.goto("/learning/")  # leave …
     screens.shot(page, "my-learning")
