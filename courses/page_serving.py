@@ -3,8 +3,7 @@
 Wagtail's serve finds the Site (one query), then walks the tree from the site root, loading each level and
 its specific type (two queries a level), then reads view restrictions (two queries). Here the Site comes
 from content.site_cache, and a program (2 components below the site root) or a lesson (4 components) is
-read in one query by its url_path, as its own type, with whether a view restriction covers it (a lesson also
-with its program, module, siblings and the learner's facts, courses.selectors.family_json_sql). Anything
+read in one query by its url_path, as its own type, with whether a view restriction covers it. Anything
 else — the home page, plain pages, the program index, a module, a restricted page, an alias, a POST —
 goes to Wagtail's own serve unchanged. The same hooks run, except Wagtail's view-restriction check, which
 the query above stands in for (a page with a restriction is served by Wagtail, which then applies it).
@@ -26,7 +25,6 @@ from content import site_cache
 from lms.precompiled import Precompiled
 
 from .models import LessonPage, ProgramPage
-from .selectors import family_json_sql
 
 MODEL_BY_COMPONENTS = {2: ProgramPage, 4: LessonPage}  # program index / program / module / lesson
 
@@ -58,17 +56,9 @@ def _view_restricted() -> RawSQL:
 
 
 def _page_query(model) -> Precompiled:
-    if model is LessonPage:  # with its family and the learner's facts (courses.selectors.lesson_detail)
-        return Precompiled(lambda url_path, root_path, depth, user_id: _live_at(model, url_path, root_path, depth)
-                           .annotate(family=RawSQL(family_json_sql(), (user_id,))),
-                           texts=("url_path", "root_path"), numbers=("depth", "user_id"))
-    return Precompiled(lambda url_path, root_path, depth: _live_at(model, url_path, root_path, depth),
-                       texts=("url_path", "root_path"), numbers=("depth",))
-
-
-def _live_at(model, url_path, root_path, depth):
-    return model.objects.live().filter(url_path=url_path, path__startswith=root_path, depth=depth).annotate(
-        view_restricted=_view_restricted())
+    return Precompiled(lambda url_path, root_path, depth: model.objects.live().filter(
+        url_path=url_path, path__startswith=root_path, depth=depth).annotate(view_restricted=_view_restricted()),
+        texts=("url_path", "root_path"), numbers=("depth",))
 
 
 PAGE_QUERIES = {count: _page_query(model) for count, model in MODEL_BY_COMPONENTS.items()}
@@ -82,12 +72,8 @@ def curriculum_page(request, path: str):
     if query is None or site is None or request.method not in ("GET", "HEAD"):
         return None
     root = site.root_page
-    values = {"url_path": root.url_path + "/".join(components) + "/", "root_path": root.path,
-              "depth": root.depth + len(components)}
-    if query is PAGE_QUERIES[4]:
-        values["user_id"] = request.user.pk or 0  # a visitor: no user has id 0
-    page = next(iter(query.rows(**values)), None)
+    page = next(iter(query.rows(url_path=root.url_path + "/".join(components) + "/", root_path=root.path,
+                               depth=root.depth + len(components))), None)
     if page is None or page.view_restricted or page.alias_of_id:
         return None
-    page.family_user_id = values.get("user_id")  # whose facts came with the family
     return page

@@ -3,7 +3,6 @@ queries, whatever the number of programs, lessons or progress rows."""
 
 import functools
 import hashlib
-import json
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Value
@@ -298,10 +297,11 @@ _FACTS_COLUMNS = 11
 
 
 @functools.cache
-def _learner_facts_sql(program: str = "%s", prerequisite: str = "%s", lesson: str = "%s", user: str = "%s") -> str:
-    """The facts' statement, its columns named f0 … f10. Each argument is the SQL giving an id: a placeholder
-    (the default), a subquery that finds it, or a column of an enclosing query. With placeholders the
-    parameters are program, prerequisite, program, lesson (hand-ins), lesson (the learner's row for it), user."""
+def _learner_facts_sql(program: str = "%s", prerequisite: str = "%s") -> str:
+    """The facts' statement. `program` and `prerequisite`: the SQL giving the program's and the prerequisite
+    module's ids, each with one placeholder (the ids themselves, or a subquery that finds them); the
+    parameters are program, prerequisite, program, lesson id (hand-ins), lesson id (the learner's row for it),
+    user id."""
     from django.contrib.auth import get_user_model
     from django.db import connection
 
@@ -314,21 +314,18 @@ def _learner_facts_sql(program: str = "%s", prerequisite: str = "%s", lesson: st
         return q(model._meta.db_table)
 
     roles = ", ".join("'%s'" % role for role in STAFF_ROLES)  # noqa: UP031 - fixed choice values, not input
-    columns = [
-        "u.id", "c.path", "c.ground_paths",
-        f"EXISTS (SELECT 1 FROM {table(RoleAssignment)} r WHERE r.user_id = u.id AND r.role IN ({roles}))",
-        f"(SELECT e.id FROM {table(Enrolment)} e WHERE e.user_id = u.id AND e.program_id = {program} "
-        f"AND e.unenrolled_at IS NULL LIMIT 1)",
-        f"EXISTS (SELECT 1 FROM {table(ModuleCompletion)} m WHERE m.user_id = u.id AND m.module_id = {prerequisite})",
-        f"EXISTS (SELECT 1 FROM {table(ProgramCompletion)} p WHERE p.user_id = u.id AND p.program_id = {program})",
-        f"EXISTS (SELECT 1 FROM {table(PracticeSubmission)} s WHERE s.user_id = u.id AND s.lesson_id = {lesson})",
-        "o.id", "o.completed_at", "o.position",
-    ]
     return (
-        f"SELECT {', '.join(f'{column} AS f{i}' for i, column in enumerate(columns))} "
+        f"SELECT u.id, c.path, c.ground_paths, "
+        f"EXISTS (SELECT 1 FROM {table(RoleAssignment)} r WHERE r.user_id = u.id AND r.role IN ({roles})), "
+        f"(SELECT e.id FROM {table(Enrolment)} e WHERE e.user_id = u.id AND e.program_id = {program} "
+        f"AND e.unenrolled_at IS NULL LIMIT 1), "
+        f"EXISTS (SELECT 1 FROM {table(ModuleCompletion)} m WHERE m.user_id = u.id AND m.module_id = {prerequisite}), "
+        f"EXISTS (SELECT 1 FROM {table(ProgramCompletion)} p WHERE p.user_id = u.id AND p.program_id = {program}), "
+        f"EXISTS (SELECT 1 FROM {table(PracticeSubmission)} s WHERE s.user_id = u.id AND s.lesson_id = %s), "
+        f"o.id, o.completed_at, o.position "
         f"FROM {table(get_user_model())} u LEFT JOIN {table(LearnerProfile)} lp ON lp.user_id = u.id "
         f"LEFT JOIN {table(Locality)} c ON c.id = lp.commune_id "
-        f"LEFT JOIN {table(LessonProgress)} o ON o.user_id = u.id AND o.lesson_id = {lesson} WHERE u.id = {user}")
+        f"LEFT JOIN {table(LessonProgress)} o ON o.user_id = u.id AND o.lesson_id = %s WHERE u.id = %s")
 
 
 def _sum_figures(figures) -> ProgressFigures:
@@ -426,72 +423,45 @@ class FamilyRow:
 @functools.cache
 def _family_sql() -> str:
     """The program, the module and the live lessons under the module, in tree order, each row followed by the
-    learner's facts (`_learner_facts_sql`, outer-joined: NULLs for a visitor). For a lesson read without
-    `courses.page_serving` (a preview, a restricted page, the "done" form); parameters: the facts' (program
-    path, module path, program path, lesson id twice, user id), then program path, module path, the first and
-    last path a child of the module can have, and the lessons' depth."""
-    columns, rows = _family_parts(program="%s", module="%s", lesson="%s", user="%s", first_child="%s",
-                                  last_child="%s", depth="%s")
-    return f"SELECT {columns} FROM {rows} ORDER BY fp.path"
-
-
-@functools.cache
-def family_json_sql() -> str:
-    """The same rows as one JSON array, for the query that finds the lesson page itself (`page_serving`), so the
-    page and its family cost one round trip: the paths, id and depth are the page row's own columns
-    ("wagtailcore_page"), the user id the one parameter. The rows come in no particular order."""
-    from django.db import connection
-    from wagtail.models import Page
-
-    page = connection.ops.quote_name(Page._meta.db_table)
-    module = f"substr({page}.path, 1, length({page}.path) - {STEP})"
-    columns, rows = _family_parts(
-        program=f"substr({page}.path, 1, length({page}.path) - {2 * STEP})", module=module, lesson=f"{page}.id",
-        user="%s", first_child=f"{module} || '{_FIRST_STEP}'", last_child=f"{module} || '{_LAST_STEP}'",
-        depth=f"{page}.depth")
-    if connection.vendor == "postgresql":
-        return f"SELECT json_agg(json_build_array({columns})) FROM {rows}"
-    return f"SELECT json_group_array(json_array({columns})) FROM {rows}"
-
-
-def _family_parts(program: str, module: str, lesson: str, user: str, first_child: str, last_child: str,
-                  depth: str) -> tuple[str, str]:
-    """(the columns, FROM … WHERE …) of the family rows; each argument the SQL of a value (see `_family_sql`).
-    The children of the module are a range on the path index, not LIKE: inside the OR, LIKE made both
-    databases read every page of the site."""
+    learner's facts (`_learner_facts_sql`, outer-joined: NULLs for a visitor). The facts find the program and
+    the prerequisite by their tree paths, so the page costs one round trip for both. Parameters: the facts'
+    (program path, module path, program path, lesson id twice, user id), then program path, module path, the
+    first and last path a child of the module can have and the lessons' depth. A range on the path index, not
+    LIKE: with the OR, LIKE made both databases read every page of the site."""
     from django.db import connection
     from wagtail.models import Page
 
     from localities.models import Locality
 
     q = connection.ops.quote_name
-    page, module_table, lesson_table, unit = (q(model._meta.db_table)
-                                              for model in (Page, ModulePage, LessonPage, Locality))
+    page, module, lesson, unit = (q(model._meta.db_table) for model in (Page, ModulePage, LessonPage, Locality))
     module_id, lesson_id = q(ModulePage._meta.pk.column), q(LessonPage._meta.pk.column)
-    prerequisite = q(ModulePage._meta.get_field("prerequisite").column)
-    local_unit = q(LessonPage._meta.get_field("local_unit").column)
+    prerequisite, local_unit = q(ModulePage._meta.get_field("prerequisite").column), \
+        q(LessonPage._meta.get_field("local_unit").column)
     facts = _learner_facts_sql(
-        program=f"(SELECT pp.id FROM {page} pp WHERE pp.path = {program})",
-        prerequisite=f"(SELECT mm.{prerequisite} FROM {module_table} mm INNER JOIN {page} mp "
-                     f"ON mp.id = mm.{module_id} WHERE mp.path = {module})", lesson=lesson, user=user)
-    columns = (f"fp.id, fp.title, fp.url_path, fp.path, fp.depth, fm.{prerequisite}, pre.title, fl.{local_unit}, "
-               f"lu.path, {', '.join(f'facts.f{i}' for i in range(_FACTS_COLUMNS))}")
-    rows = (f"{page} fp LEFT JOIN {module_table} fm ON fm.{module_id} = fp.id "
-            f"LEFT JOIN {page} pre ON pre.id = fm.{prerequisite} LEFT JOIN {lesson_table} fl ON fl.{lesson_id} = fp.id "
-            f"LEFT JOIN {unit} lu ON lu.id = fl.{local_unit} LEFT JOIN ({facts}) facts ON 1 = 1 "
-            f"WHERE fp.path IN ({program}, {module}) "
-            f"OR (fp.path BETWEEN {first_child} AND {last_child} AND fp.depth = {depth} AND fp.live)")
-    return columns, rows
+        program=f"(SELECT pp.id FROM {page} pp WHERE pp.path = %s)",
+        prerequisite=f"(SELECT mm.{prerequisite} FROM {module} mm INNER JOIN {page} mp ON mp.id = mm.{module_id} "
+                     f"WHERE mp.path = %s)")
+    return (
+        f"SELECT fp.id, fp.title, fp.url_path, fp.path, fp.depth, fm.{prerequisite}, pre.title, fl.{local_unit}, "
+        f"lu.path, facts.* FROM {page} fp "
+        f"LEFT JOIN {module} fm ON fm.{module_id} = fp.id LEFT JOIN {page} pre ON pre.id = fm.{prerequisite} "
+        f"LEFT JOIN {lesson} fl ON fl.{lesson_id} = fp.id LEFT JOIN {q(Locality._meta.db_table)} lu "
+        f"ON lu.id = fl.{local_unit} LEFT JOIN ({facts}) facts ON 1 = 1 "
+        f"WHERE fp.path IN (%s, %s) OR (fp.path BETWEEN %s AND %s AND fp.depth = %s AND fp.live) ORDER BY fp.path")
 
 
 def _lesson_family(user, lesson: LessonPage):
-    """(module, program, live sibling lessons in tree order, the learner's facts) of a lesson, in one query, or
-    none when the page's own query brought them (`family_json_sql`, for this user)."""
-    user_id = user.pk if user.is_authenticated else 0  # no user has id 0: a visitor's facts are NULLs
-    rows = _prefetched_family(lesson, user_id)
-    if rows is None:
-        rows = _read_family(lesson, user_id)
+    """(module, program, live sibling lessons in tree order, the learner's facts) of a lesson, in one query."""
+    from django.db import connection
+
     module_path, program_path = parent_path(lesson), parent_path(lesson, 2)
+    user_id = user.pk if user.is_authenticated else 0  # no user has id 0: a visitor's facts are NULLs
+    with connection.cursor() as cursor:
+        cursor.execute(_family_sql(), [program_path, module_path, program_path, lesson.pk, lesson.pk, user_id,
+                                       program_path, module_path, module_path + _FIRST_STEP, module_path + _LAST_STEP,
+                                       lesson.depth])
+        rows = cursor.fetchall()
     home_url_path = _ancestor_url_path(lesson.url_path, 4)  # home / program index / program / module / lesson
     prefix = get_script_prefix()
     family = [FamilyRow(pk, title, prefix + url_path[len(home_url_path):], *rest[:-_FACTS_COLUMNS])
@@ -500,26 +470,6 @@ def _lesson_family(user, lesson: LessonPage):
     by_path = {row.path: row for row in family}
     siblings = [row for row in family if row.depth == lesson.depth]
     return by_path[module_path], by_path[program_path], siblings, facts
-
-
-def _prefetched_family(lesson: LessonPage, user_id: int) -> list | None:
-    """The family rows the page's query brought as JSON (a list already on PostgreSQL, text on SQLite), in tree
-    order; None when it brought none, or brought another user's."""
-    if getattr(lesson, "family_user_id", None) != user_id or getattr(lesson, "family", None) is None:
-        return None
-    rows = json.loads(lesson.family) if isinstance(lesson.family, str) else lesson.family
-    return sorted(rows, key=lambda row: row[3])  # by tree path
-
-
-def _read_family(lesson: LessonPage, user_id: int) -> list[tuple]:
-    from django.db import connection
-
-    module_path, program_path = parent_path(lesson), parent_path(lesson, 2)
-    with connection.cursor() as cursor:
-        cursor.execute(_family_sql(), [program_path, module_path, program_path, lesson.pk, lesson.pk, user_id,
-                                       program_path, module_path, module_path + _FIRST_STEP, module_path + _LAST_STEP,
-                                       lesson.depth])
-        return cursor.fetchall()
 
 
 def _ancestor_url_path(url_path: str, levels: int) -> str:

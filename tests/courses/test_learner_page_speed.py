@@ -12,10 +12,10 @@ from courses.models import Enrolment, LessonProgress, ProgressStatus
 
 from .builders import make_course, make_lesson
 
-# the session with its user (one join); the page (one query by url_path, view restrictions included) with the
-# lesson's module, program and siblings and the learner's facts (enrolment, prerequisite, commune, their row
-# for the lesson) as a JSON column. A lesson opened again writes nothing; the first opening adds one upsert.
-LESSON_QUERIES = 2
+# the session with its user (one join), the page (one query by url_path, view restrictions included), the
+# lesson's module, program and siblings with the learner's facts (enrolment, prerequisite, commune, their row
+# for the lesson) on each row. A lesson opened again writes nothing; the first opening adds one upsert.
+LESSON_QUERIES = 3
 FIRST_OPENING_QUERIES = LESSON_QUERIES + 1
 # the session with its user, the page, its modules, the learner's facts, module completions, progress counts.
 PROGRAM_QUERIES = 6
@@ -239,18 +239,18 @@ def test_the_lessons_family_is_read_through_the_path_index_not_by_reading_every_
 
 @pytest.mark.django_db
 def test_the_page_is_found_by_an_index_on_its_url_path(learner, course):
-    """courses/page_serving.py finds a program or lesson by its url_path: with the index (migration courses
-    0009) the lookup does not read every page under the site root."""
+    """courses/page_serving.py finds a lesson by its url_path: with the index (migration courses 0009) the
+    lookup does not read every page under the site root."""
     from django.db import connection
     from wagtail.models import Site
 
     from courses.page_serving import PAGE_QUERIES
 
-    query, program = PAGE_QUERIES[2], course[0]  # a lesson's query adds its family to the same lookup
+    query, lesson = PAGE_QUERIES[4], course[3][1]
     query._compiled = query._compiled or query._compile()
     _model, sql, params, _related = query._compiled
     root = Site.objects.get(is_default_site=True).root_page
-    values = {"url_path": program.url_path, "root_path": root.path, "depth": program.depth}
+    values = {"url_path": lesson.url_path, "root_path": root.path, "depth": lesson.depth}
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":  # a test site is small: a scan would win without these
             cursor.execute("ANALYZE wagtailcore_page")
@@ -259,36 +259,3 @@ def test_the_page_is_found_by_an_index_on_its_url_path(learner, course):
         cursor.execute(explain + sql, [query._value(param, values, connection) for param in params])
         plan = " ".join(str(row) for row in cursor.fetchall())
     assert "courses_page_url_path" in plan
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("who", ["learner", "visitor", "locked", "local"])
-def test_the_family_read_with_the_page_equals_the_family_read_alone(rf, learner, course, commune, other_district,
-                                                                    who):
-    """A lesson served by page_serving brings its family and the learner's facts with the page (a JSON column);
-    a lesson read otherwise (a preview, a restricted page) reads them in a query of their own. Both give the
-    same page: program, module, siblings, lock, enrolment, the learner's row."""
-    from django.contrib.auth.models import AnonymousUser
-
-    from courses.page_serving import curriculum_page
-    from courses.selectors import lesson_detail
-    from localities.models import Locality
-
-    program, _first, second, first_lessons, second_lessons = course
-    lesson = second_lessons[0] if who == "locked" else first_lessons[1]
-    if who == "local":  # a sibling local to another district: not shown to this learner
-        make_lesson(lesson.get_parent(), "rieng", local_unit=Locality.objects.get(pk=other_district.pk))
-    services.mark_started(learner, lesson)
-    user = AnonymousUser() if who == "visitor" else learner
-    request = rf.get(lesson.url)
-    request.user = user
-    served = curriculum_page(request, "/".join(lesson.url_path.strip("/").split("/")[1:]) + "/")  # below home
-    assert served is not None and served.pk == lesson.pk and served.family is not None
-    alone = type(lesson).objects.get(pk=lesson.pk)
-    user_again = AnonymousUser() if who == "visitor" else type(learner).objects.get(pk=learner.pk)
-    with_page, read_alone = lesson_detail(user, served), lesson_detail(user_again, alone)
-    assert with_page == read_alone
-    assert with_page["locked"] is (who == "locked") and bool(with_page["enrolment"]) is (who != "visitor")
-    assert (with_page["lesson_state"] is None) is (who == "visitor")
-    if who == "local":
-        assert "rieng" not in [row.url for row in (with_page["previous_lesson"], with_page["next_lesson"]) if row]
