@@ -424,10 +424,9 @@ class FamilyRow:
 def _family_sql() -> str:
     """The program, the module and the live lessons under the module, in tree order, each row followed by the
     learner's facts (`_learner_facts_sql`, outer-joined: NULLs for a visitor). The facts find the program and
-    the prerequisite by their tree paths, so the page costs one round trip for both. Parameters: the facts'
-    (program path, module path, program path, lesson id twice, user id), then program path, module path, the
-    first and last path a child of the module can have and the lessons' depth. A range on the path index, not
-    LIKE: with the OR, LIKE made both databases read every page of the site."""
+    the prerequisite by their tree paths, so the page costs one round trip for both. Parameters:
+    `_family_params`. The module's children are a range on the path index (from its first to its last possible
+    child path), not LIKE: with the OR, LIKE made both databases read every page of the site."""
     from django.db import connection
     from wagtail.models import Page
 
@@ -446,7 +445,7 @@ def _family_sql() -> str:
         f"SELECT fp.id, fp.title, fp.url_path, fp.path, fp.depth, fm.{prerequisite}, pre.title, fl.{local_unit}, "
         f"lu.path, facts.* FROM {page} fp "
         f"LEFT JOIN {module} fm ON fm.{module_id} = fp.id LEFT JOIN {page} pre ON pre.id = fm.{prerequisite} "
-        f"LEFT JOIN {lesson} fl ON fl.{lesson_id} = fp.id LEFT JOIN {q(Locality._meta.db_table)} lu "
+        f"LEFT JOIN {lesson} fl ON fl.{lesson_id} = fp.id LEFT JOIN {unit} lu "
         f"ON lu.id = fl.{local_unit} LEFT JOIN ({facts}) facts ON 1 = 1 "
         f"WHERE fp.path IN (%s, %s) OR (fp.path BETWEEN %s AND %s AND fp.depth = %s AND fp.live) ORDER BY fp.path")
 
@@ -458,9 +457,7 @@ def _lesson_family(user, lesson: LessonPage):
     module_path, program_path = parent_path(lesson), parent_path(lesson, 2)
     user_id = user.pk if user.is_authenticated else 0  # no user has id 0: a visitor's facts are NULLs
     with connection.cursor() as cursor:
-        cursor.execute(_family_sql(), [program_path, module_path, program_path, lesson.pk, lesson.pk, user_id,
-                                       program_path, module_path, module_path + _FIRST_STEP, module_path + _LAST_STEP,
-                                       lesson.depth])
+        cursor.execute(_family_sql(), _family_params(lesson, user_id))
         rows = cursor.fetchall()
     home_url_path = _ancestor_url_path(lesson.url_path, 4)  # home / program index / program / module / lesson
     prefix = get_script_prefix()
@@ -470,6 +467,13 @@ def _lesson_family(user, lesson: LessonPage):
     by_path = {row.path: row for row in family}
     siblings = [row for row in family if row.depth == lesson.depth]
     return by_path[module_path], by_path[program_path], siblings, facts
+
+
+def _family_params(lesson: LessonPage, user_id: int) -> list:
+    """`_family_sql`'s parameters, in the order its text takes them."""
+    module_path, program_path = parent_path(lesson), parent_path(lesson, 2)
+    return [program_path, module_path, program_path, lesson.pk, lesson.pk, user_id,
+            program_path, module_path, module_path + _FIRST_STEP, module_path + _LAST_STEP, lesson.depth]
 
 
 def _ancestor_url_path(url_path: str, levels: int) -> str:

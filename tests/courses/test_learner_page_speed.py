@@ -221,10 +221,7 @@ def test_the_lessons_family_is_read_through_the_path_index_not_by_reading_every_
 
     assert (selectors._FIRST_STEP, selectors._LAST_STEP) == (Page.alphabet[0] * Page.steplen,
                                                              Page.alphabet[-1] * Page.steplen)
-    lesson = course[3][1]
-    module_path, program_path = lesson.path[:-4], lesson.path[:-8]
-    params = [program_path, module_path, program_path, lesson.pk, lesson.pk, learner.pk, program_path,
-              module_path, module_path + selectors._FIRST_STEP, module_path + selectors._LAST_STEP, lesson.depth]
+    params = selectors._family_params(course[3][1], learner.pk)
     explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
