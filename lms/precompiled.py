@@ -27,10 +27,13 @@ def number(index: int) -> int:
 
 
 class Precompiled:
-    def __init__(self, build, texts=(), numbers=()):
+    def __init__(self, build, texts=(), numbers=(), around=None, lead=0):
         """`build(texts..., numbers...)` returns the queryset, given `text(name)` for each name of `texts` and
-        `number(i)` for each of `numbers`, in that order."""
+        `number(i)` for each of `numbers`, in that order. `around(sql)`, if given, puts the queryset's SQL inside
+        a statement of its own, whose rows are `lead` columns of its own followed by the queryset's (NULLs on a
+        row that has no instance), and whose own placeholders come after the queryset's (`rows_around`)."""
         self._build, self._texts, self._numbers = build, tuple(texts), tuple(numbers)
+        self._around, self.lead = around, lead
         self._compiled = None
         self._readers = weakref.WeakKeyDictionary()  # per connection: converters are bound to its operations
 
@@ -39,6 +42,8 @@ class Precompiled:
                                *(number(i) for i, _name in enumerate(self._numbers)))
         compiler = queryset.query.get_compiler(DEFAULT_DB_ALIAS)
         sql, params = compiler.as_sql()
+        if self._around is not None:
+            sql = self._around(sql)
         related = []
         for info in (compiler.klass_info or {}).get("related_klass_infos", ()):
             if info["related_klass_infos"] or info["reverse"]:
@@ -55,10 +60,22 @@ class Precompiled:
             reader = self._readers[connection] = self._reader(model, columns, connection)
         return [reader.instance(row) for row in rows]
 
+    def rows_around(self, own: list, **values) -> list[tuple[tuple, object]]:
+        """The statement built by `around`, `own` the values of its own placeholders: each row's own columns and
+        its instance of the queryset's model, or None where the row has none."""
+        connection = connections[DEFAULT_DB_ALIAS]
+        reader = self._readers.get(connection)
+        model, rows, columns = self._run(values, connection, with_columns=reader is None, own=own)
+        if reader is None:
+            reader = self._readers[connection] = self._reader(model, columns, connection)
+        lead, pk = self.lead, reader.pk_position
+        return [(row[:lead], None if row[pk] is None else reader.instance(row)) for row in rows]
+
     def _reader(self, model, columns, connection):
-        related = self._compiled[3]
+        lead = self.lead
+        related = [(field, [lead + p for p in positions]) for field, positions in self._compiled[3]]
         taken = {position for _field, positions in related for position in positions}
-        reader = _RowReader(model, columns, connection, [p for p in range(len(columns)) if p not in taken])
+        reader = _RowReader(model, columns, connection, [p for p in range(lead, len(columns)) if p not in taken])
         reader.related = [(field, _RowReader(field.related_model, columns, connection, positions))
                           for field, positions in related]
         return reader
@@ -68,12 +85,12 @@ class Precompiled:
         (numbers, text; a boolean is 0 or 1 on SQLite), where building model instances would be wasted."""
         return self._run(values, connections[DEFAULT_DB_ALIAS], with_columns=False)[1]
 
-    def _run(self, values, connection, with_columns: bool):
+    def _run(self, values, connection, with_columns: bool, own=()):
         if self._compiled is None:
             self._compiled = self._compile()
         model, sql, params, _related = self._compiled
-        rows, columns = _execute(connection, sql, [self._value(param, values, connection) for param in params],
-                                 with_columns)
+        params = [self._value(param, values, connection) for param in params] + list(own)
+        rows, columns = _execute(connection, sql, params, with_columns)
         return model, rows, columns
 
     def _value(self, param, values, connection):

@@ -86,3 +86,23 @@ def test_a_deeper_select_related_is_refused():
                        .select_related("commune__parent"), texts=("prefix",))
     with pytest.raises(ValueError, match="one level deep"):
         deep.rows(prefix="x")
+
+
+# A statement of its own around the query: each user's row led by the names it shares a first letter with,
+# joined to the query's user where the names are the same (NULLs elsewhere).
+AROUND = Precompiled(
+    lambda prefix: User.objects.filter(username__startswith=prefix).annotate(marker=Value("x")),
+    texts=("prefix",), lead=2,
+    around=lambda sql: (f'WITH found AS ({sql}) SELECT o.username, %s, found.* FROM "accounts_user" o '
+                        f'LEFT JOIN found ON found.id = o.id WHERE o.username LIKE %s ORDER BY o.username'))
+
+
+@pytest.mark.django_db
+def test_rows_around_read_their_own_columns_and_the_querys_instance_or_none():
+    make_user("around-a1"), make_user("around-b2", full_name="Bê Hai"), make_user("elsewhere")
+    rows = AROUND.rows_around(["tag", "around-%"], prefix="around-b")
+    assert [own for own, _instance in rows] == [("around-a1", "tag"), ("around-b2", "tag")]
+    assert rows[0][1] is None  # a row where the query found nothing
+    user = rows[1][1]
+    assert (user.username, user.full_name, user.marker, user._state.adding) == ("around-b2", "Bê Hai", "x", False)
+    assert AROUND.rows_around(["tag", "nobody-%"], prefix="around-") == []
