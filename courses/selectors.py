@@ -294,14 +294,14 @@ def _facts_of_row(user, row) -> LearnerFacts:
 
 
 _FACTS_COLUMNS = 11
+FAMILY_COLUMNS = 9 + _FACTS_COLUMNS  # a family row: the page's 9 columns (`_family_parts`), then the facts
 
 
 @functools.cache
-def _learner_facts_sql(program: str = "%s", prerequisite: str = "%s") -> str:
-    """The facts' statement. `program` and `prerequisite`: the SQL giving the program's and the prerequisite
-    module's ids, each with one placeholder (the ids themselves, or a subquery that finds them); the
-    parameters are program, prerequisite, program, lesson id (hand-ins), lesson id (the learner's row for it),
-    user id."""
+def _learner_facts_sql(program: str = "%s", prerequisite: str = "%s", lesson: str = "%s", user: str = "%s") -> str:
+    """The facts' statement. Each argument is the SQL giving an id: a placeholder (the default), or a subquery
+    that finds it. With placeholders, the parameters are program, prerequisite, program, lesson id (hand-ins),
+    lesson id (the learner's row for it), user id."""
     from django.contrib.auth import get_user_model
     from django.db import connection
 
@@ -321,11 +321,11 @@ def _learner_facts_sql(program: str = "%s", prerequisite: str = "%s") -> str:
         f"AND e.unenrolled_at IS NULL LIMIT 1), "
         f"EXISTS (SELECT 1 FROM {table(ModuleCompletion)} m WHERE m.user_id = u.id AND m.module_id = {prerequisite}), "
         f"EXISTS (SELECT 1 FROM {table(ProgramCompletion)} p WHERE p.user_id = u.id AND p.program_id = {program}), "
-        f"EXISTS (SELECT 1 FROM {table(PracticeSubmission)} s WHERE s.user_id = u.id AND s.lesson_id = %s), "
+        f"EXISTS (SELECT 1 FROM {table(PracticeSubmission)} s WHERE s.user_id = u.id AND s.lesson_id = {lesson}), "
         f"o.id, o.completed_at, o.position "
         f"FROM {table(get_user_model())} u LEFT JOIN {table(LearnerProfile)} lp ON lp.user_id = u.id "
         f"LEFT JOIN {table(Locality)} c ON c.id = lp.commune_id "
-        f"LEFT JOIN {table(LessonProgress)} o ON o.user_id = u.id AND o.lesson_id = %s WHERE u.id = %s")
+        f"LEFT JOIN {table(LessonProgress)} o ON o.user_id = u.id AND o.lesson_id = {lesson} WHERE u.id = {user}")
 
 
 def _sum_figures(figures) -> ProgressFigures:
@@ -425,40 +425,76 @@ def _family_sql() -> str:
     """The program, the module and the live lessons under the module, in tree order, each row followed by the
     learner's facts (`_learner_facts_sql`, outer-joined: NULLs for a visitor). The facts find the program and
     the prerequisite by their tree paths, so the page costs one round trip for both. Parameters:
-    `_family_params`. The module's children are a range on the path index (from its first to its last possible
-    child path), not LIKE: with the OR, LIKE made both databases read every page of the site."""
+    `_family_params`. For a lesson not found by `courses.page_serving` (a preview, a restricted page)."""
+    placeholders = {name: "%s" for name in ("program", "module", "first_child", "last_child", "depth")}
+    columns, tables, where = _family_parts(placeholders, lesson="%s")
+    return f"SELECT {columns} FROM {tables} WHERE {where} ORDER BY fp.path"
+
+
+def lesson_with_family_sql(page_sql: str) -> str:
+    """A lesson page's own query (`page_sql`, courses.page_serving) with the lesson's family and the learner's
+    facts: the rows of `_family_sql`, the lesson's own row followed by the page's columns (NULLs on the
+    others). The family is found from the page the statement finds (`lesson`, its paths in `found`), so a
+    lesson page reads the page, its family and the facts in one round trip. `found` is joined, not read by
+    subqueries, so that both databases search the page table's path index from its values (by subqueries,
+    SQLite scanned the table). Placeholders: the page query's, then the user id."""
+    module = f"substr(path, 1, length(path) - {STEP})"
+    found = (f"SELECT id, depth, substr(path, 1, length(path) - {2 * STEP}) AS program, {module} AS module, "
+             f"{module} || '{_FIRST_STEP}' AS first_child, {module} || '{_LAST_STEP}' AS last_child FROM lesson")
+    values = {name: f"found.{name}" for name in ("program", "module", "first_child", "last_child", "depth")}
+    columns, tables, where = _family_parts(values, lesson="found.id", facts_from="found")
+    return (f"WITH lesson AS ({page_sql}), found AS ({found}) SELECT {columns}, lesson.* FROM found CROSS JOIN "
+            f"{tables} LEFT JOIN lesson ON fp.id = found.id WHERE {where} ORDER BY fp.path")
+
+
+def _family_parts(paths: dict, lesson: str, facts_from: str = "") -> tuple[str, str, str]:
+    """The family's columns, tables and condition. `paths`: the SQL of the program's and the module's paths,
+    of the first and last path a child of the module can have and of the lessons' depth (`_family_sql`);
+    `lesson`: of the lesson's id. The facts are a table of their own: given `facts_from`, they read the paths
+    and the id from it by subqueries. The user id is a placeholder. The module's children are a range on the
+    path index, not LIKE: with the OR, LIKE made both databases read every page of the site."""
     from django.db import connection
     from wagtail.models import Page
 
     from localities.models import Locality
 
+    def of_facts(value: str) -> str:
+        return f"(SELECT {value} FROM {facts_from})" if facts_from else value
+
     q = connection.ops.quote_name
-    page, module, lesson, unit = (q(model._meta.db_table) for model in (Page, ModulePage, LessonPage, Locality))
+    page, module_table, lesson_table, unit = (q(model._meta.db_table)
+                                              for model in (Page, ModulePage, LessonPage, Locality))
     module_id, lesson_id = q(ModulePage._meta.pk.column), q(LessonPage._meta.pk.column)
-    prerequisite, local_unit = q(ModulePage._meta.get_field("prerequisite").column), \
-        q(LessonPage._meta.get_field("local_unit").column)
+    prerequisite = q(ModulePage._meta.get_field("prerequisite").column)
+    local_unit = q(LessonPage._meta.get_field("local_unit").column)
+    program, module = paths["program"], paths["module"]
     facts = _learner_facts_sql(
-        program=f"(SELECT pp.id FROM {page} pp WHERE pp.path = %s)",
-        prerequisite=f"(SELECT mm.{prerequisite} FROM {module} mm INNER JOIN {page} mp ON mp.id = mm.{module_id} "
-                     f"WHERE mp.path = %s)")
-    return (
-        f"SELECT fp.id, fp.title, fp.url_path, fp.path, fp.depth, fm.{prerequisite}, pre.title, fl.{local_unit}, "
-        f"lu.path, facts.* FROM {page} fp "
-        f"LEFT JOIN {module} fm ON fm.{module_id} = fp.id LEFT JOIN {page} pre ON pre.id = fm.{prerequisite} "
-        f"LEFT JOIN {lesson} fl ON fl.{lesson_id} = fp.id LEFT JOIN {unit} lu "
-        f"ON lu.id = fl.{local_unit} LEFT JOIN ({facts}) facts ON 1 = 1 "
-        f"WHERE fp.path IN (%s, %s) OR (fp.path BETWEEN %s AND %s AND fp.depth = %s AND fp.live) ORDER BY fp.path")
+        program=f"(SELECT pp.id FROM {page} pp WHERE pp.path = {of_facts(program)})",
+        prerequisite=f"(SELECT mm.{prerequisite} FROM {module_table} mm INNER JOIN {page} mp "
+                     f"ON mp.id = mm.{module_id} WHERE mp.path = {of_facts(module)})", lesson=of_facts(lesson))
+    columns = (f"fp.id, fp.title, fp.url_path, fp.path, fp.depth, fm.{prerequisite}, pre.title, fl.{local_unit}, "
+               f"lu.path, facts.*")  # FAMILY_COLUMNS
+    tables = (f"{page} fp LEFT JOIN {module_table} fm ON fm.{module_id} = fp.id "
+              f"LEFT JOIN {page} pre ON pre.id = fm.{prerequisite} LEFT JOIN {lesson_table} fl "
+              f"ON fl.{lesson_id} = fp.id LEFT JOIN {unit} lu ON lu.id = fl.{local_unit} "
+              f"LEFT JOIN ({facts}) facts ON 1 = 1")
+    where = (f"fp.path IN ({program}, {module}) OR (fp.path BETWEEN {paths['first_child']} "
+             f"AND {paths['last_child']} AND fp.depth = {paths['depth']} AND fp.live)")
+    return columns, tables, where
 
 
 def _lesson_family(user, lesson: LessonPage):
-    """(module, program, live sibling lessons in tree order, the learner's facts) of a lesson, in one query."""
+    """(module, program, live sibling lessons in tree order, the learner's facts) of a lesson: the rows the
+    page's own query brought for this user (`lesson_with_family_sql`), else one query."""
     from django.db import connection
 
     module_path, program_path = parent_path(lesson), parent_path(lesson, 2)
     user_id = user.pk if user.is_authenticated else 0  # no user has id 0: a visitor's facts are NULLs
-    with connection.cursor() as cursor:
-        cursor.execute(_family_sql(), _family_params(lesson, user_id))
-        rows = cursor.fetchall()
+    brought_for, rows = getattr(lesson, "family_rows", (None, None))
+    if brought_for != user_id:
+        with connection.cursor() as cursor:
+            cursor.execute(_family_sql(), _family_params(lesson, user_id))
+            rows = cursor.fetchall()
     home_url_path = _ancestor_url_path(lesson.url_path, 4)  # home / program index / program / module / lesson
     prefix = get_script_prefix()
     family = [FamilyRow(pk, title, prefix + url_path[len(home_url_path):], *rest[:-_FACTS_COLUMNS])
