@@ -46,9 +46,8 @@ print()
 for page in ("lesson.learner", "course.learner", "course.anon"):
     a, b = rows.get("A." + page), rows.get("B." + page)
     if a and b and a["rps"] and b["rps"]:
-        print(
-            f"A/B {page}: req/s {a['rps'] / b['rps']:.2f}  in-process ms {a['ms'] / b['ms']:.2f}  queries {a['q']}/{b['q']}"  # noqa: E501
-        )
+        in_process = f"{a['ms'] / b['ms']:.2f}" if a["ms"] and b["ms"] else "-"  # none with SKIP_INPROC=1
+        print(f"A/B {page}: req/s {a['rps'] / b['rps']:.2f}  in-process ms {in_process}  queries {a['q']}/{b['q']}")
     # per-round ratios
     wa, wb = wrk.get("A." + page, []), wrk.get("B." + page, [])
     if wa and wb:
@@ -65,4 +64,9 @@ les = rows.get("A.lesson.learner")
 for c in ("A.ceiling.cached_home", "A.ceiling.ping"):
     if les and rows.get(c) and rows[c]["rps"]:
         print(f"A lesson as % of {c}: req/s {100 * les['rps'] / rows[c]['rps']:.1f}%")
+        # the same share round by round (the two pages measured minutes apart, not across the whole run): on a
+        # machine whose speed moves, its spread says how far one run's share can be trusted
+        by_round = {r["round"]: r["rps"] for r in wrk[c]}
+        shares = [100 * r["rps"] / by_round[r["round"]] for r in wrk["A.lesson.learner"] if r["round"] in by_round]
+        print(f"   per-round %: {[round(x, 1) for x in shares]}, median {med(shares):.1f}%")
 print("loadavg during wrk:", [r["loadavg"] for r in sum(wrk.values(), [])][:3], "...")
