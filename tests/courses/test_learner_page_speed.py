@@ -284,8 +284,8 @@ def family_read_alone(lesson, user) -> list:
 def test_the_lessons_own_statement_brings_what_the_family_query_reads(learner, course, other_district,
                                                                       django_assert_num_queries):
     """Run on both databases (PostgreSQL serves lessons with it): the page found with its family gives the same
-    rows and the same page facts as the family read on its own, for a learner, a visitor and a learner of
-    another program, on an open lesson and on a locked one, beside a local lesson of another commune."""
+    rows and the same page facts as the family read on its own, for a learner, a visitor and a user of no
+    program, on a lesson done, one not opened and one locked, beside a local lesson of another commune."""
     from django.contrib.auth.models import AnonymousUser
 
     from courses.models import LessonPage
