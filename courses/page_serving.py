@@ -27,7 +27,7 @@ from content import site_cache
 from lms.precompiled import Precompiled
 
 from .models import LessonPage, ProgramPage
-from .selectors import FAMILY_COLUMNS, lesson_with_family_sql
+from .selectors import FAMILY_COLUMNS, facts_user_id, lesson_with_family_sql
 
 MODEL_BY_COMPONENTS = {2: ProgramPage, 4: LessonPage}  # program index / program / module / lesson
 
@@ -93,7 +93,7 @@ def curriculum_page(request, path: str):
 
 def _lesson_with_family(user, values: dict):
     """The lesson, carrying the family rows its query brought for this user (courses.selectors._lesson_family)."""
-    user_id = user.pk if user.is_authenticated else 0  # no user has id 0: a visitor's facts are NULLs
+    user_id = facts_user_id(user)
     rows = LESSON_WITH_FAMILY.rows_around([user_id], **values)
     lesson = next((instance for _family, instance in rows if instance is not None), None)
     if lesson is not None:

@@ -295,6 +295,12 @@ def _facts_of_row(user, row) -> LearnerFacts:
 
 _FACTS_COLUMNS = 11
 FAMILY_COLUMNS = 9 + _FACTS_COLUMNS  # a family row: the page's 9 columns (`_family_parts`), then the facts
+_FAMILY_PATHS = ("program", "module", "first_child", "last_child", "depth")  # `_family_parts`: the family found by
+
+
+def facts_user_id(user) -> int:
+    """The user id the family's facts are read for: 0 for a visitor (no user has it, the facts are NULLs)."""
+    return user.pk if user.is_authenticated else 0
 
 
 @functools.cache
@@ -426,7 +432,7 @@ def _family_sql() -> str:
     learner's facts (`_learner_facts_sql`, outer-joined: NULLs for a visitor). The facts find the program and
     the prerequisite by their tree paths, so the page costs one round trip for both. Parameters:
     `_family_params`. For a lesson not found by `courses.page_serving` (a preview, a restricted page)."""
-    placeholders = {name: "%s" for name in ("program", "module", "first_child", "last_child", "depth")}
+    placeholders = dict.fromkeys(_FAMILY_PATHS, "%s")
     columns, tables, where = _family_parts(placeholders, lesson="%s")
     return f"SELECT {columns} FROM {tables} WHERE {where} ORDER BY fp.path"
 
@@ -441,7 +447,7 @@ def lesson_with_family_sql(page_sql: str) -> str:
     module = f"substr(path, 1, length(path) - {STEP})"
     found = (f"SELECT id, depth, substr(path, 1, length(path) - {2 * STEP}) AS program, {module} AS module, "
              f"{module} || '{_FIRST_STEP}' AS first_child, {module} || '{_LAST_STEP}' AS last_child FROM lesson")
-    values = {name: f"found.{name}" for name in ("program", "module", "first_child", "last_child", "depth")}
+    values = {name: f"found.{name}" for name in _FAMILY_PATHS}
     columns, tables, where = _family_parts(values, lesson="found.id", facts_from="found")
     return (f"WITH lesson AS ({page_sql}), found AS ({found}) SELECT {columns}, lesson.* FROM found CROSS JOIN "
             f"{tables} LEFT JOIN lesson ON fp.id = found.id WHERE {where} ORDER BY fp.path")
@@ -489,7 +495,7 @@ def _lesson_family(user, lesson: LessonPage):
     from django.db import connection
 
     module_path, program_path = parent_path(lesson), parent_path(lesson, 2)
-    user_id = user.pk if user.is_authenticated else 0  # no user has id 0: a visitor's facts are NULLs
+    user_id = facts_user_id(user)
     brought_for, rows = getattr(lesson, "family_rows", (None, None))
     if brought_for != user_id:
         with connection.cursor() as cursor:

@@ -53,23 +53,24 @@ class Precompiled:
 
     def rows(self, **values) -> list:
         """The queryset's rows for these values, as model instances."""
-        connection = connections[DEFAULT_DB_ALIAS]
-        reader = self._readers.get(connection)
-        model, rows, columns = self._run(values, connection, with_columns=reader is None)
-        if reader is None:
-            reader = self._readers[connection] = self._reader(model, columns, connection)
+        rows, reader = self._read(values, own=())
         return [reader.instance(row) for row in rows]
 
     def rows_around(self, own: list, **values) -> list[tuple[tuple, object]]:
         """The statement built by `around`, `own` the values of its own placeholders: each row's own columns and
         its instance of the queryset's model, or None where the row has none."""
+        rows, reader = self._read(values, own)
+        lead, pk = self.lead, reader.pk_position
+        return [(row[:lead], None if row[pk] is None else reader.instance(row)) for row in rows]
+
+    def _read(self, values, own):
+        """The rows and the reader of this connection (made at the first run, from the columns it returned)."""
         connection = connections[DEFAULT_DB_ALIAS]
         reader = self._readers.get(connection)
         model, rows, columns = self._run(values, connection, with_columns=reader is None, own=own)
         if reader is None:
             reader = self._readers[connection] = self._reader(model, columns, connection)
-        lead, pk = self.lead, reader.pk_position
-        return [(row[:lead], None if row[pk] is None else reader.instance(row)) for row in rows]
+        return rows, reader
 
     def _reader(self, model, columns, connection):
         lead = self.lead
